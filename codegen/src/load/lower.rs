@@ -1,0 +1,1283 @@
+//! openapiv3 → model: resolving references, naming inline shapes, and collecting diagnostics.
+
+use super::pointer::Pointer;
+use crate::model::naming::{self, Namespace};
+use crate::model::{
+    Api, Bound, Constraints, Diagnostic, Docs, EnumVariant, ErrorResponse, Field, Method,
+    Operation, Parameter, ParameterLocation, Presence, RequestBody, SecurityScheme, Server,
+    ServerVariable, Severity, StatusCode, SuccessResponse, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
+};
+use indexmap::IndexMap;
+use openapiv3 as oa;
+use openapiv3::ReferenceOr;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Client method names the generated `Client` defines itself.
+const CLIENT_METHODS: &[&str] = &["new", "from_config", "config", "http"];
+
+pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
+    let mut lowering = Lowering::new(document);
+    lowering.lower_components();
+    let operations = lowering.lower_operations();
+    let api = Api {
+        title: document.info.title.clone(),
+        version: document.info.version.clone(),
+        description: non_empty(&document.info.description),
+        servers: document.servers.iter().map(lower_server).collect(),
+        security_schemes: lowering.lower_security_schemes(),
+        types: lowering.types,
+        operations,
+    };
+    (api, lowering.diagnostics)
+}
+
+/// How an inline shape gets its name: a short name that reads well and is preferred when free,
+/// and a full one, unique by construction, for when it is not.
+#[derive(Debug, Clone)]
+struct NameHint {
+    /// e.g. `LocationGeolocation`
+    short: String,
+    /// e.g. `CustomerLocationGeolocation`
+    full: String,
+    /// What the shape's own children build their short names on, e.g. `Geolocation`.
+    word: String,
+    /// A component's name, reserved up front, that the top-level shape takes as it is.
+    reserved: Option<String>,
+}
+
+impl NameHint {
+    fn fresh(name: String) -> Self {
+        Self {
+            short: name.clone(),
+            full: name.clone(),
+            word: name,
+            reserved: None,
+        }
+    }
+
+    fn component(name: String) -> Self {
+        Self {
+            reserved: Some(name.clone()),
+            ..Self::fresh(name)
+        }
+    }
+
+    /// The hint for the inline schema of property `property` of the shape this hint names.
+    fn property(&self, property: &str) -> Self {
+        let property = naming::type_name(property);
+        Self {
+            short: format!("{}{property}", self.word),
+            full: format!("{}{property}", self.full),
+            word: property,
+            reserved: None,
+        }
+    }
+
+    /// The hint for an inner shape such as an array's items (`Item`) or a map's values (`Value`).
+    fn suffixed(&self, suffix: &str) -> Self {
+        Self {
+            short: format!("{}{suffix}", self.short),
+            full: format!("{}{suffix}", self.full),
+            word: format!("{}{suffix}", self.word),
+            reserved: None,
+        }
+    }
+}
+
+/// The properties of an object schema, gathered from one schema or merged from an `allOf`.
+#[derive(Default)]
+struct ObjectShape<'a> {
+    properties: IndexMap<String, (&'a ReferenceOr<Box<oa::Schema>>, Pointer)>,
+    required: BTreeSet<String>,
+    additional: Option<(&'a oa::AdditionalProperties, Pointer)>,
+}
+
+struct Lowering<'a> {
+    document: &'a oa::OpenAPI,
+    components: IndexMap<String, &'a ReferenceOr<oa::Schema>>,
+    /// Component schema name in the document → its Rust type name.
+    component_types: BTreeMap<String, String>,
+    /// Components marked `nullable`, whose every use may be null.
+    nullable_components: BTreeSet<String>,
+    type_names: Namespace,
+    types: Vec<TypeDef>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lowering<'a> {
+    fn new(document: &'a oa::OpenAPI) -> Self {
+        let components: IndexMap<_, _> = document
+            .components
+            .iter()
+            .flat_map(|components| &components.schemas)
+            .map(|(name, schema)| (name.clone(), schema))
+            .collect();
+        let mut type_names = Namespace::new();
+        let component_types = components
+            .keys()
+            .map(|name| (name.clone(), type_names.claim(naming::type_name(name))))
+            .collect();
+        Self {
+            document,
+            components,
+            component_types,
+            nullable_components: BTreeSet::new(),
+            type_names,
+            types: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
+    }
+
+    fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
+    }
+
+    // ----- schemas -------------------------------------------------------------------------
+
+    fn lower_components(&mut self) {
+        let components = self.components.clone();
+        for (name, schema) in &components {
+            if let ReferenceOr::Item(schema) = schema {
+                if schema.schema_data.nullable {
+                    self.nullable_components.insert(name.clone());
+                }
+            }
+        }
+        for (name, schema) in components {
+            let rust_name = self.component_types[&name].clone();
+            let pointer = Pointer::root()
+                .join("components")
+                .join("schemas")
+                .join(&name);
+            let hint = NameHint::component(rust_name.clone());
+            let ty = match self.lower_schema(schema, &hint, &pointer) {
+                TypeRef::Nullable(inner) => *inner,
+                ty => ty,
+            };
+            if ty != TypeRef::Named(rust_name.clone()) {
+                let docs = match schema {
+                    ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
+                    ReferenceOr::Reference { .. } => Docs::default(),
+                };
+                self.types.push(TypeDef {
+                    name: rust_name,
+                    docs,
+                    kind: TypeKind::Alias(ty),
+                    pointer: pointer.to_string(),
+                });
+            }
+        }
+    }
+
+    /// The type of `schema`, creating named types for the inline shapes in it.
+    fn lower_schema(
+        &mut self,
+        schema: &'a ReferenceOr<oa::Schema>,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.lower_item(schema, hint, pointer),
+        }
+    }
+
+    fn lower_boxed(
+        &mut self,
+        schema: &'a ReferenceOr<Box<oa::Schema>>,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.lower_item(schema, hint, pointer),
+        }
+    }
+
+    fn lower_reference(&mut self, reference: &str, pointer: &Pointer) -> TypeRef {
+        match component_schema_name(reference) {
+            Some(name) if self.component_types.contains_key(name) => {
+                let named = TypeRef::Named(self.component_types[name].clone());
+                if self.nullable_components.contains(name) {
+                    TypeRef::Nullable(Box::new(named))
+                } else {
+                    named
+                }
+            }
+            Some(_) => {
+                self.error(
+                    pointer,
+                    format!("`$ref: {reference}` points to no schema in this document"),
+                );
+                TypeRef::Json
+            }
+            None => {
+                self.warn(
+                    pointer,
+                    format!(
+                        "`$ref: {reference}` is not a component schema; typed as any JSON value"
+                    ),
+                );
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn lower_item(
+        &mut self,
+        schema: &'a oa::Schema,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let data = &schema.schema_data;
+        let ty = match &schema.schema_kind {
+            oa::SchemaKind::Type(oa::Type::String(string)) => {
+                self.lower_string(string, data, hint, pointer)
+            }
+            oa::SchemaKind::Type(oa::Type::Integer(integer)) => match integer.format {
+                oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32) => TypeRef::Int32,
+                _ => TypeRef::Int64,
+            },
+            oa::SchemaKind::Type(oa::Type::Number(number)) => match number.format {
+                oa::VariantOrUnknownOrEmpty::Item(oa::NumberFormat::Float) => TypeRef::Float,
+                _ => TypeRef::Double,
+            },
+            oa::SchemaKind::Type(oa::Type::Boolean(_)) => TypeRef::Boolean,
+            oa::SchemaKind::Type(oa::Type::Array(array)) => {
+                self.lower_array(array.items.as_ref(), hint, pointer)
+            }
+            oa::SchemaKind::Type(oa::Type::Object(object)) => {
+                let shape = ObjectShape::of_object(object, pointer);
+                self.lower_object(shape, data, hint, pointer)
+            }
+            oa::SchemaKind::AllOf { all_of } => self.lower_all_of(all_of, data, hint, pointer),
+            oa::SchemaKind::OneOf { one_of } => {
+                self.lower_union(one_of, data, hint, &pointer.join("oneOf"))
+            }
+            oa::SchemaKind::AnyOf { any_of } => {
+                self.lower_union(any_of, data, hint, &pointer.join("anyOf"))
+            }
+            oa::SchemaKind::Not { .. } => {
+                self.warn(
+                    pointer,
+                    "`not` schemas cannot be expressed as a Rust type; typed as any JSON value",
+                );
+                TypeRef::Json
+            }
+            oa::SchemaKind::Any(any) => self.lower_any(any, data, hint, pointer),
+        };
+        if data.nullable {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    fn lower_string(
+        &mut self,
+        string: &oa::StringType,
+        data: &oa::SchemaData,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        // `x-extensible-enum` lists known values of an open set; both become enums that keep
+        // unknown values, so they are read the same way.
+        let extensible: Vec<String> = data
+            .extensions
+            .get("x-extensible-enum")
+            .and_then(serde_json::Value::as_array)
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let values: Vec<&String> = string
+            .enumeration
+            .iter()
+            .flatten()
+            .chain(&extensible)
+            .collect();
+        if !values.is_empty() {
+            let mut names = Namespace::new();
+            let variants = values
+                .into_iter()
+                .map(|value| EnumVariant {
+                    name: names.claim(naming::variant_name(value)),
+                    wire_value: value.clone(),
+                })
+                .collect();
+            return self.define(hint, docs_of(data), TypeKind::Enum { variants }, pointer);
+        }
+        match &string.format {
+            oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::DateTime) => TypeRef::DateTime,
+            oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::Date) => TypeRef::Date,
+            _ => TypeRef::String,
+        }
+    }
+
+    fn lower_array(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<oa::Schema>>>,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let item = match items {
+            Some(items) => self.lower_boxed(items, &hint.suffixed("Item"), &pointer.join("items")),
+            None => TypeRef::Json,
+        };
+        TypeRef::List(Box::new(item))
+    }
+
+    fn lower_any(
+        &mut self,
+        any: &'a oa::AnySchema,
+        data: &oa::SchemaData,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+            let shape = ObjectShape {
+                properties: any
+                    .properties
+                    .iter()
+                    .map(|(name, schema)| {
+                        (
+                            name.clone(),
+                            (schema, pointer.join("properties").join(name)),
+                        )
+                    })
+                    .collect(),
+                required: any.required.iter().cloned().collect(),
+                additional: any
+                    .additional_properties
+                    .as_ref()
+                    .map(|additional| (additional, pointer.join("additionalProperties"))),
+            };
+            return self.lower_object(shape, data, hint, pointer);
+        }
+        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+            return self.lower_array(any.items.as_ref(), hint, pointer);
+        }
+        match any.typ.as_deref() {
+            None => TypeRef::Json,
+            Some("string") => TypeRef::String,
+            Some("integer") => TypeRef::Int64,
+            Some("number") => TypeRef::Double,
+            Some("boolean") => TypeRef::Boolean,
+            Some(other) => {
+                self.warn(
+                    pointer,
+                    format!("unknown type `{other}`; typed as any JSON value"),
+                );
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn lower_object(
+        &mut self,
+        shape: ObjectShape<'a>,
+        data: &oa::SchemaData,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let closed = matches!(
+            shape.additional,
+            Some((oa::AdditionalProperties::Any(false), _))
+        );
+        let additional = match shape.additional {
+            None | Some((oa::AdditionalProperties::Any(false), _)) => None,
+            Some((oa::AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
+            Some((oa::AdditionalProperties::Schema(schema), additional_pointer)) => {
+                Some(self.lower_schema(schema, &hint.suffixed("Value"), &additional_pointer))
+            }
+        };
+        if shape.properties.is_empty() {
+            return match additional {
+                Some(TypeRef::Json) => TypeRef::JsonObject,
+                None if !closed => TypeRef::JsonObject,
+                Some(value) => TypeRef::Map(Box::new(value)),
+                None => self.define(
+                    hint,
+                    docs_of(data),
+                    TypeKind::Struct {
+                        fields: Vec::new(),
+                        additional: None,
+                    },
+                    pointer,
+                ),
+            };
+        }
+        let name = self.claim_name(hint);
+        let mut field_names = Namespace::new();
+        if additional.is_some() {
+            // The emitted struct keeps extra properties in a field of this name.
+            field_names.claim("additional_properties".to_owned());
+        }
+        let mut fields = Vec::with_capacity(shape.properties.len());
+        for (wire_name, (schema, property_pointer)) in shape.properties {
+            let child_hint = hint.property(&wire_name);
+            let ty = self.lower_boxed(schema, &child_hint, &property_pointer);
+            let required = shape.required.contains(&wire_name);
+            let (ty, nullable) = match ty {
+                TypeRef::Nullable(inner) => (*inner, true),
+                ty => (ty, false),
+            };
+            let presence = match (required, nullable) {
+                (true, false) => Presence::Required,
+                (false, false) => Presence::Optional,
+                (true, true) => Presence::Nullable,
+                (false, true) => Presence::OptionalNullable,
+            };
+            let (docs, constraints) = self.describe(schema);
+            fields.push(Field {
+                name: field_names.claim(naming::value_name(&wire_name)),
+                wire_name,
+                ty,
+                presence,
+                docs,
+                constraints,
+            });
+        }
+        self.types.push(TypeDef {
+            name: name.clone(),
+            docs: docs_of(data),
+            kind: TypeKind::Struct { fields, additional },
+            pointer: pointer.to_string(),
+        });
+        TypeRef::Named(name)
+    }
+
+    fn lower_all_of(
+        &mut self,
+        parts: &'a [ReferenceOr<oa::Schema>],
+        data: &oa::SchemaData,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        if let [only] = parts {
+            return self.lower_schema(only, hint, &pointer.join("allOf").join(0));
+        }
+        let mut merged = ObjectShape::default();
+        let mut docs = docs_of(data);
+        for (index, part) in parts.iter().enumerate() {
+            let part_pointer = pointer.join("allOf").join(index);
+            let Some((schema, schema_pointer)) = self.resolve_schema(part, &part_pointer) else {
+                return TypeRef::Json;
+            };
+            if docs.description.is_none() {
+                docs.description = non_empty(&schema.schema_data.description);
+            }
+            match ObjectShape::of_schema(schema, &schema_pointer) {
+                Some(shape) => merged.merge(shape),
+                None => {
+                    self.warn(
+                        &part_pointer,
+                        "`allOf` mixes objects with a non-object schema; typed as any JSON value",
+                    );
+                    return TypeRef::Json;
+                }
+            }
+        }
+        let shape_data = oa::SchemaData {
+            description: docs.description,
+            ..data.clone()
+        };
+        self.lower_object(merged, &shape_data, hint, pointer)
+    }
+
+    fn lower_union(
+        &mut self,
+        alternatives: &'a [ReferenceOr<oa::Schema>],
+        data: &oa::SchemaData,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let mut names = Namespace::new();
+        let mut variants = Vec::with_capacity(alternatives.len());
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let ty = self.lower_schema(
+                alternative,
+                &hint.suffixed(&format!("Variant{}", index + 1)),
+                &pointer.join(index),
+            );
+            let name = names.claim(variant_name_for(&ty, index));
+            variants.push(UnionVariant { name, ty });
+        }
+        self.define(hint, docs_of(data), TypeKind::Union { variants }, pointer)
+    }
+
+    /// Follows `$ref`s to a component schema; reports and gives up on any other reference.
+    fn resolve_schema(
+        &mut self,
+        schema: &'a ReferenceOr<oa::Schema>,
+        pointer: &Pointer,
+    ) -> Option<(&'a oa::Schema, Pointer)> {
+        let mut current = (schema, pointer.clone());
+        for _ in 0..32 {
+            match current.0 {
+                ReferenceOr::Item(schema) => return Some((schema, current.1)),
+                ReferenceOr::Reference { reference } => {
+                    let Some(target) = component_schema_name(reference)
+                        .and_then(|name| self.components.get_key_value(name))
+                    else {
+                        self.error(
+                            &current.1,
+                            format!("`$ref: {reference}` points to no schema in this document"),
+                        );
+                        return None;
+                    };
+                    current = (
+                        target.1,
+                        Pointer::root()
+                            .join("components")
+                            .join("schemas")
+                            .join(target.0),
+                    );
+                }
+            }
+        }
+        self.error(pointer, "`$ref` chain is cyclic or longer than 32 links");
+        None
+    }
+
+    /// Docs and constraints of a property's schema; for a reference, the referring node adds nothing.
+    fn describe(&self, schema: &ReferenceOr<Box<oa::Schema>>) -> (Docs, Constraints) {
+        match schema {
+            ReferenceOr::Reference { .. } => (Docs::default(), Constraints::default()),
+            ReferenceOr::Item(schema) => (docs_of(&schema.schema_data), constraints_of(schema)),
+        }
+    }
+
+    fn claim_name(&mut self, hint: &NameHint) -> String {
+        if let Some(reserved) = &hint.reserved {
+            return reserved.clone();
+        }
+        let short = naming::type_name(&hint.short);
+        if !self.type_names.contains(&short) {
+            return self.type_names.claim(short);
+        }
+        self.type_names.claim(naming::type_name(&hint.full))
+    }
+
+    fn define(
+        &mut self,
+        hint: &NameHint,
+        docs: Docs,
+        kind: TypeKind,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let name = self.claim_name(hint);
+        self.types.push(TypeDef {
+            name: name.clone(),
+            docs,
+            kind,
+            pointer: pointer.to_string(),
+        });
+        TypeRef::Named(name)
+    }
+
+    // ----- operations ----------------------------------------------------------------------
+
+    fn lower_operations(&mut self) -> Vec<Operation> {
+        let mut method_names = Namespace::new();
+        for reserved in CLIENT_METHODS {
+            method_names.claim((*reserved).to_owned());
+        }
+        let mut operation_type_names = Namespace::new();
+        let mut operations = Vec::new();
+        let document = self.document;
+        for (path, item) in &document.paths.paths {
+            let path_pointer = Pointer::root().join("paths").join(path);
+            let ReferenceOr::Item(item) = item else {
+                self.warn(
+                    &path_pointer,
+                    "path items given by `$ref` are not supported; skipped",
+                );
+                continue;
+            };
+            for (method, operation) in item.iter() {
+                let pointer = path_pointer.join(method);
+                let Some(method) = parse_method(method) else {
+                    continue;
+                };
+                let operation_id = operation
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| synthesized_operation_id(method, path));
+                let name = method_names.claim(naming::value_name(&operation_id));
+                let type_name = operation_type_names.claim(naming::type_name(&operation_id));
+                operations.push(self.lower_operation(
+                    OperationSite {
+                        path,
+                        path_pointer: &path_pointer,
+                        method,
+                        pointer: &pointer,
+                        item,
+                    },
+                    operation,
+                    name,
+                    type_name,
+                    operation_id,
+                ));
+            }
+        }
+        operations
+    }
+
+    fn lower_operation(
+        &mut self,
+        site: OperationSite<'_, 'a>,
+        operation: &'a oa::Operation,
+        name: String,
+        type_name: String,
+        operation_id: String,
+    ) -> Operation {
+        let pointer = site.pointer;
+        let parameters = self.lower_parameters(&site, operation, &type_name);
+        let body = operation.request_body.as_ref().and_then(|body| {
+            self.lower_request_body(body, &type_name, &pointer.join("requestBody"))
+        });
+        let (success, errors) = self.lower_responses(&operation.responses, &type_name, pointer);
+        let security = match operation
+            .security
+            .as_ref()
+            .or(self.document.security.as_ref())
+        {
+            None => Vec::new(),
+            Some(requirements) => self.lower_security(requirements, &pointer.join("security")),
+        };
+        Operation {
+            name,
+            type_name,
+            operation_id,
+            method: site.method,
+            path: site.path.to_owned(),
+            docs: Docs {
+                summary: non_empty(&operation.summary),
+                description: non_empty(&operation.description),
+                deprecated: operation.deprecated,
+                ..Docs::default()
+            },
+            tags: operation.tags.clone(),
+            parameters,
+            body,
+            success,
+            errors,
+            security,
+        }
+    }
+
+    fn lower_parameters(
+        &mut self,
+        site: &OperationSite<'_, 'a>,
+        operation: &'a oa::Operation,
+        operation_type: &str,
+    ) -> Vec<Parameter> {
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut by_key: IndexMap<(String, &'static str), (&'a oa::Parameter, Pointer)> =
+            IndexMap::new();
+        let sources = [
+            (&site.item.parameters, site.path_pointer.join("parameters")),
+            (&operation.parameters, site.pointer.join("parameters")),
+        ];
+        for (list, list_pointer) in sources {
+            for (index, parameter) in list.iter().enumerate() {
+                let pointer = list_pointer.join(index);
+                let Some(parameter) = self.resolve_parameter(parameter, &pointer) else {
+                    continue;
+                };
+                let data = parameter.parameter_data_ref();
+                by_key.insert(
+                    (data.name.clone(), location_key(parameter)),
+                    (parameter, pointer),
+                );
+            }
+        }
+        let mut names = Namespace::new();
+        let mut parameters = Vec::with_capacity(by_key.len());
+        for (parameter, pointer) in by_key.into_values() {
+            let data = parameter.parameter_data_ref();
+            let location = match parameter {
+                oa::Parameter::Path { .. } => ParameterLocation::Path,
+                oa::Parameter::Query { .. } => ParameterLocation::Query,
+                oa::Parameter::Header { .. } => ParameterLocation::Header,
+                oa::Parameter::Cookie { .. } => ParameterLocation::Cookie,
+            };
+            if location == ParameterLocation::Cookie {
+                self.warn(
+                    &pointer,
+                    "cookie parameters are not sent by the generated client; skipped",
+                );
+                continue;
+            }
+            let hint =
+                NameHint::fresh(format!("{operation_type}{}", naming::type_name(&data.name)));
+            let (ty, docs, constraints) = match &data.format {
+                oa::ParameterSchemaOrContent::Schema(schema) => {
+                    let schema_pointer = pointer.join("schema");
+                    let ty = self.lower_schema(schema, &hint, &schema_pointer);
+                    let (docs, constraints) = match self.resolve_schema(schema, &schema_pointer) {
+                        Some((schema, _)) => (docs_of(&schema.schema_data), constraints_of(schema)),
+                        None => (Docs::default(), Constraints::default()),
+                    };
+                    (ty, docs, constraints)
+                }
+                oa::ParameterSchemaOrContent::Content(_) => {
+                    self.warn(
+                        &pointer,
+                        "parameters given by `content` are sent as strings",
+                    );
+                    (TypeRef::String, Docs::default(), Constraints::default())
+                }
+            };
+            let ty = match ty {
+                TypeRef::Nullable(inner) => *inner,
+                ty => ty,
+            };
+            parameters.push(Parameter {
+                name: names.claim(naming::value_name(&data.name)),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParameterLocation::Path,
+                docs: Docs {
+                    description: non_empty(&data.description).or(docs.description),
+                    example: data
+                        .example
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .or(docs.example),
+                    deprecated: data.deprecated.unwrap_or(false),
+                    ..docs
+                },
+                constraints,
+            });
+        }
+        parameters
+    }
+
+    fn resolve_parameter(
+        &mut self,
+        parameter: &'a ReferenceOr<oa::Parameter>,
+        pointer: &Pointer,
+    ) -> Option<&'a oa::Parameter> {
+        let components = self.document.components.as_ref();
+        resolve_component(parameter, "parameters", |name| {
+            components.and_then(|c| c.parameters.get(name))
+        })
+        .or_else(|| {
+            self.error(
+                pointer,
+                format!(
+                    "`$ref` {} points to no parameter in this document",
+                    reference_of(parameter)
+                ),
+            );
+            None
+        })
+    }
+
+    fn lower_request_body(
+        &mut self,
+        body: &'a ReferenceOr<oa::RequestBody>,
+        operation_type: &str,
+        pointer: &Pointer,
+    ) -> Option<RequestBody> {
+        let components = self.document.components.as_ref();
+        let Some(body) = resolve_component(body, "requestBodies", |name| {
+            components.and_then(|c| c.request_bodies.get(name))
+        }) else {
+            self.error(
+                pointer,
+                format!(
+                    "`$ref` {} points to no request body in this document",
+                    reference_of(body)
+                ),
+            );
+            return None;
+        };
+        let Some((content_type, media)) = json_media(&body.content) else {
+            let kinds = body.content.keys().cloned().collect::<Vec<_>>().join(", ");
+            self.warn(pointer, format!("request bodies of type {kinds} are not supported; the operation is generated without a body"));
+            return None;
+        };
+        let media_pointer = pointer.join("content").join(content_type);
+        let hint = NameHint::fresh(format!("{operation_type}Request"));
+        let ty = match &media.schema {
+            Some(schema) => self.lower_schema(schema, &hint, &media_pointer.join("schema")),
+            None => TypeRef::Json,
+        };
+        Some(RequestBody {
+            ty,
+            required: body.required,
+            content_type: content_type.clone(),
+            docs: Docs {
+                description: non_empty(&body.description),
+                ..Docs::default()
+            },
+        })
+    }
+
+    fn lower_responses(
+        &mut self,
+        responses: &'a oa::Responses,
+        operation_type: &str,
+        pointer: &Pointer,
+    ) -> (SuccessResponse, Vec<ErrorResponse>) {
+        let responses_pointer = pointer.join("responses");
+        let mut keyed: Vec<(StatusCode, &'a ReferenceOr<oa::Response>, Pointer)> = responses
+            .responses
+            .iter()
+            .map(|(code, response)| {
+                let status = match code {
+                    oa::StatusCode::Code(code) => StatusCode::Code(*code),
+                    oa::StatusCode::Range(class) => {
+                        StatusCode::Range(u8::try_from(*class).unwrap_or(u8::MAX))
+                    }
+                };
+                (status, response, responses_pointer.join(code))
+            })
+            .collect();
+        if let Some(default) = &responses.default {
+            keyed.push((
+                StatusCode::Default,
+                default,
+                responses_pointer.join("default"),
+            ));
+        }
+        keyed.sort_by_key(|(status, _, _)| *status);
+
+        let mut success = SuccessResponse {
+            status: None,
+            ty: None,
+            docs: Docs::default(),
+        };
+        let mut errors = Vec::new();
+        let mut variant_names = Namespace::new();
+        for (status, response, response_pointer) in keyed {
+            let components = self.document.components.as_ref();
+            let Some(response) = resolve_component(response, "responses", |name| {
+                components.and_then(|c| c.responses.get(name))
+            }) else {
+                self.error(
+                    &response_pointer,
+                    format!(
+                        "`$ref` {} points to no response in this document",
+                        reference_of(response)
+                    ),
+                );
+                continue;
+            };
+            let docs = Docs {
+                description: non_empty(&Some(response.description.clone())),
+                ..Docs::default()
+            };
+            if status.is_success() {
+                if success.status.is_some() {
+                    // Every 2xx decodes as the first one's body; say so where they differ.
+                    if json_media(&response.content).is_some() && success.ty.is_none() {
+                        self.warn(
+                            &response_pointer,
+                            "only the first success response's body is decoded",
+                        );
+                    }
+                    continue;
+                }
+                let hint = NameHint::fresh(format!("{operation_type}Response"));
+                success = SuccessResponse {
+                    status: Some(status),
+                    ty: self.lower_response_body(response, &hint, &response_pointer),
+                    docs,
+                };
+            } else {
+                let variant = variant_names.claim(match status {
+                    StatusCode::Code(code) => naming::status_variant_name(code),
+                    StatusCode::Range(4) => "ClientError".to_owned(),
+                    StatusCode::Range(5) => "ServerError".to_owned(),
+                    StatusCode::Range(class) => format!("Status{class}xx"),
+                    StatusCode::Default => "Default".to_owned(),
+                });
+                let hint = NameHint::fresh(format!("{operation_type}{variant}Response"));
+                let ty = self.lower_response_body(response, &hint, &response_pointer);
+                errors.push(ErrorResponse {
+                    status,
+                    variant,
+                    ty,
+                    docs,
+                });
+            }
+        }
+        (success, errors)
+    }
+
+    fn lower_response_body(
+        &mut self,
+        response: &'a oa::Response,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> Option<TypeRef> {
+        let (content_type, media) = json_media(&response.content)?;
+        let schema_pointer = pointer.join("content").join(content_type).join("schema");
+        Some(match &media.schema {
+            Some(schema) => self.lower_schema(schema, hint, &schema_pointer),
+            None => TypeRef::Json,
+        })
+    }
+
+    fn lower_security(
+        &mut self,
+        requirements: &[oa::SecurityRequirement],
+        pointer: &Pointer,
+    ) -> Vec<Vec<String>> {
+        let known = self
+            .document
+            .components
+            .as_ref()
+            .map(|components| &components.security_schemes);
+        let mut alternatives = Vec::with_capacity(requirements.len());
+        for (index, requirement) in requirements.iter().enumerate() {
+            let mut schemes: Vec<String> = requirement.keys().cloned().collect();
+            schemes.sort();
+            for scheme in &schemes {
+                if !known.is_some_and(|known| known.contains_key(scheme)) {
+                    self.error(&pointer.join(index).join(scheme), format!("security scheme `{scheme}` is not defined in components.securitySchemes"));
+                }
+            }
+            alternatives.push(schemes);
+        }
+        alternatives
+    }
+
+    fn lower_security_schemes(&mut self) -> BTreeMap<String, SecurityScheme> {
+        let Some(components) = &self.document.components else {
+            return BTreeMap::new();
+        };
+        let mut schemes = BTreeMap::new();
+        for (name, scheme) in &components.security_schemes {
+            let pointer = Pointer::root()
+                .join("components")
+                .join("securitySchemes")
+                .join(name);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.warn(
+                    &pointer,
+                    "security schemes given by `$ref` are not supported; skipped",
+                );
+                continue;
+            };
+            let lowered = match scheme {
+                oa::SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    extensions,
+                    ..
+                } if scheme.eq_ignore_ascii_case("bearer") => SecurityScheme::Bearer {
+                    description: non_empty(description),
+                    key_prefix: extensions
+                        .get("x-key-prefix")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned),
+                },
+                oa::SecurityScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => SecurityScheme::ApiKey {
+                    description: non_empty(description),
+                    location: match location {
+                        oa::APIKeyLocation::Query => ParameterLocation::Query,
+                        oa::APIKeyLocation::Header => ParameterLocation::Header,
+                        oa::APIKeyLocation::Cookie => ParameterLocation::Cookie,
+                    },
+                    name: name.clone(),
+                },
+                oa::SecurityScheme::OAuth2 {
+                    flows, description, ..
+                } if flows.client_credentials.is_some() => {
+                    let flow = flows.client_credentials.as_ref().map(|flow| {
+                        (
+                            flow.token_url.clone(),
+                            flow.scopes.clone().into_iter().collect(),
+                        )
+                    });
+                    let (token_url, scopes) = flow.unwrap_or_default();
+                    SecurityScheme::OAuth2ClientCredentials {
+                        description: non_empty(description),
+                        token_url,
+                        scopes,
+                    }
+                }
+                other => SecurityScheme::Other {
+                    description: match other {
+                        oa::SecurityScheme::HTTP { description, .. }
+                        | oa::SecurityScheme::OAuth2 { description, .. }
+                        | oa::SecurityScheme::OpenIDConnect { description, .. }
+                        | oa::SecurityScheme::APIKey { description, .. } => non_empty(description),
+                    },
+                },
+            };
+            schemes.insert(name.clone(), lowered);
+        }
+        schemes
+    }
+}
+
+/// Where an operation sits in the document.
+struct OperationSite<'p, 'a> {
+    path: &'p str,
+    path_pointer: &'p Pointer,
+    method: Method,
+    pointer: &'p Pointer,
+    item: &'a oa::PathItem,
+}
+
+impl<'a> ObjectShape<'a> {
+    fn of_object(object: &'a oa::ObjectType, pointer: &Pointer) -> Self {
+        Self {
+            properties: object
+                .properties
+                .iter()
+                .map(|(name, schema)| {
+                    (
+                        name.clone(),
+                        (schema, pointer.join("properties").join(name)),
+                    )
+                })
+                .collect(),
+            required: object.required.iter().cloned().collect(),
+            additional: object
+                .additional_properties
+                .as_ref()
+                .map(|additional| (additional, pointer.join("additionalProperties"))),
+        }
+    }
+
+    /// The object shape of a schema, if it describes one (`type: object` or properties with no type).
+    fn of_schema(schema: &'a oa::Schema, pointer: &Pointer) -> Option<Self> {
+        match &schema.schema_kind {
+            oa::SchemaKind::Type(oa::Type::Object(object)) => {
+                Some(Self::of_object(object, pointer))
+            }
+            oa::SchemaKind::Any(any)
+                if any.typ.is_none() || any.typ.as_deref() == Some("object") =>
+            {
+                Some(Self {
+                    properties: any
+                        .properties
+                        .iter()
+                        .map(|(name, schema)| {
+                            (
+                                name.clone(),
+                                (schema, pointer.join("properties").join(name)),
+                            )
+                        })
+                        .collect(),
+                    required: any.required.iter().cloned().collect(),
+                    additional: any
+                        .additional_properties
+                        .as_ref()
+                        .map(|additional| (additional, pointer.join("additionalProperties"))),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Adds `other`'s properties; a property named again takes the later schema, as `allOf` narrows.
+    fn merge(&mut self, other: Self) {
+        for (name, property) in other.properties {
+            self.properties.insert(name, property);
+        }
+        self.required.extend(other.required);
+        if other.additional.is_some() {
+            self.additional = other.additional;
+        }
+    }
+}
+
+fn docs_of(data: &oa::SchemaData) -> Docs {
+    Docs {
+        summary: non_empty(&data.title),
+        description: non_empty(&data.description),
+        example: data.example.as_ref().map(ToString::to_string),
+        default: data.default.as_ref().map(ToString::to_string),
+        deprecated: data.deprecated,
+    }
+}
+
+fn constraints_of(schema: &oa::Schema) -> Constraints {
+    let to_u64 = |value: Option<usize>| value.and_then(|value| u64::try_from(value).ok());
+    match &schema.schema_kind {
+        oa::SchemaKind::Type(oa::Type::String(string)) => Constraints {
+            min_length: to_u64(string.min_length),
+            max_length: to_u64(string.max_length),
+            pattern: string.pattern.clone(),
+            ..Constraints::default()
+        },
+        oa::SchemaKind::Type(oa::Type::Integer(integer)) => Constraints {
+            // i64 → f64 loses precision only beyond 2^53, far past any documented bound.
+            minimum: integer.minimum.map(|value| Bound {
+                value: value as f64,
+                exclusive: integer.exclusive_minimum,
+            }),
+            maximum: integer.maximum.map(|value| Bound {
+                value: value as f64,
+                exclusive: integer.exclusive_maximum,
+            }),
+            ..Constraints::default()
+        },
+        oa::SchemaKind::Type(oa::Type::Number(number)) => Constraints {
+            minimum: number.minimum.map(|value| Bound {
+                value,
+                exclusive: number.exclusive_minimum,
+            }),
+            maximum: number.maximum.map(|value| Bound {
+                value,
+                exclusive: number.exclusive_maximum,
+            }),
+            ..Constraints::default()
+        },
+        oa::SchemaKind::Type(oa::Type::Array(array)) => Constraints {
+            min_items: to_u64(array.min_items),
+            max_items: to_u64(array.max_items),
+            ..Constraints::default()
+        },
+        _ => Constraints::default(),
+    }
+}
+
+fn lower_server(server: &oa::Server) -> Server {
+    Server {
+        url: server.url.clone(),
+        description: non_empty(&server.description),
+        variables: server
+            .variables
+            .iter()
+            .flatten()
+            .map(|(name, variable)| ServerVariable {
+                name: name.clone(),
+                default: variable.default.clone(),
+                description: non_empty(&variable.description),
+            })
+            .collect(),
+    }
+}
+
+fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_ref()
+        .map(|text| text.trim())
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+}
+
+fn component_schema_name(reference: &str) -> Option<&str> {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .filter(|name| !name.contains('/'))
+}
+
+fn resolve_component<'a, T>(
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+) -> Option<&'a T> {
+    let mut current = item;
+    for _ in 0..32 {
+        match current {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => {
+                let segments = Pointer::parse_local(reference)?;
+                let [components, kind, name] = segments.as_slice() else {
+                    return None;
+                };
+                if components != "components" || kind != section {
+                    return None;
+                }
+                current = lookup(name)?;
+            }
+        }
+    }
+    None
+}
+
+fn reference_of<T>(item: &ReferenceOr<T>) -> &str {
+    match item {
+        ReferenceOr::Reference { reference } => reference,
+        ReferenceOr::Item(_) => "",
+    }
+}
+
+fn json_media(content: &IndexMap<String, oa::MediaType>) -> Option<(&String, &oa::MediaType)> {
+    content.iter().find(|(media_type, _)| {
+        let essence = media_type.split(';').next().unwrap_or_default().trim();
+        essence == "application/json" || essence.ends_with("+json")
+    })
+}
+
+fn location_key(parameter: &oa::Parameter) -> &'static str {
+    match parameter {
+        oa::Parameter::Path { .. } => "path",
+        oa::Parameter::Query { .. } => "query",
+        oa::Parameter::Header { .. } => "header",
+        oa::Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+fn parse_method(method: &str) -> Option<Method> {
+    Some(match method {
+        "get" => Method::Get,
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        "trace" => Method::Trace,
+        _ => return None,
+    })
+}
+
+/// A stable operation name for one without `operationId`: `GET /users/{id}` → `get_users_by_id`.
+fn synthesized_operation_id(method: Method, path: &str) -> String {
+    let mut words = vec![method.as_str().to_ascii_lowercase()];
+    for segment in path.split('/').filter(|segment| !segment.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(parameter) => words.push(format!("by_{parameter}")),
+            None => words.push(segment.to_owned()),
+        }
+    }
+    words.join("_")
+}
+
+fn variant_name_for(ty: &TypeRef, index: usize) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::Int32 | TypeRef::Int64 => "Integer".to_owned(),
+        TypeRef::Float | TypeRef::Double => "Number".to_owned(),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::List(_) => "List".to_owned(),
+        TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
+        TypeRef::Nullable(inner) => variant_name_for(inner, index),
+        TypeRef::Json => format!("Variant{}", index + 1),
+    }
+}

@@ -1,0 +1,167 @@
+//! Reading a document: YAML or JSON text → openapiv3 → [`Api`].
+//!
+//! This module is the only one that sees openapiv3 types. Anything the model cannot represent is
+//! reported as a [`Diagnostic`] with the JSON pointer of its node; the rest of the document still
+//! becomes a model.
+
+mod locate;
+mod lower;
+mod pointer;
+
+use crate::model::{Api, Diagnostic, Severity};
+use pointer::Pointer;
+
+/// A document that could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The text is not YAML or JSON.
+    #[error("the document is not valid YAML or JSON: {0}")]
+    Syntax(String),
+    /// The text parses but is not an OpenAPI 3.0 document.
+    #[error("{pointer}: {message}")]
+    Structure {
+        /// JSON pointer of the node that does not fit.
+        pointer: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The document is read, but some of it cannot become a client.
+    #[error("the document has {} error(s); first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
+    Invalid(Vec<Diagnostic>),
+}
+
+/// A document turned into a model, with the warnings met on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The model.
+    pub api: Api,
+    /// Constructs that were degraded (e.g. typed as any JSON value), each with its pointer.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads an OpenAPI 3.0 document from YAML or JSON text.
+pub fn load(text: &str) -> Result<Loaded, LoadError> {
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|error| LoadError::Syntax(error.to_string()))?;
+    check_version(&value)?;
+    let document: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&value) {
+        Ok(document) => document,
+        Err(error) => {
+            let (pointer, message) = locate::first_failure(&value).unwrap_or_else(|| {
+                let pointer = Pointer::from_serde_path(error.path());
+                (pointer, error.into_inner().to_string())
+            });
+            return Err(LoadError::Structure {
+                pointer: pointer.to_string(),
+                message,
+            });
+        }
+    };
+    let (api, diagnostics) = lower::lower(&document);
+    let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics
+        .into_iter()
+        .partition(|diagnostic| diagnostic.severity == Severity::Error);
+    if errors.is_empty() {
+        Ok(Loaded { api, warnings })
+    } else {
+        Err(LoadError::Invalid(errors))
+    }
+}
+
+/// Refuses documents of a version this loader does not read, before openapiv3 gives a vaguer error.
+fn check_version(value: &serde_yaml::Value) -> Result<(), LoadError> {
+    let refuse = |message: String| {
+        Err(LoadError::Structure {
+            pointer: "#/openapi".to_owned(),
+            message,
+        })
+    };
+    if value.get("swagger").is_some() {
+        return refuse(
+            "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3.0 first"
+                .to_owned(),
+        );
+    }
+    match value.get("openapi").and_then(serde_yaml::Value::as_str) {
+        Some(version) if version.starts_with("3.0") => Ok(()),
+        Some(version) => refuse(format!(
+            "OpenAPI {version} is not supported; only 3.0.x documents are read"
+        )),
+        None => refuse("the `openapi` version field is missing or not a string".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swagger_documents_are_refused_with_a_reason() {
+        let error =
+            load("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
+        assert!(error.to_string().contains("Swagger 2.0"), "{error}");
+    }
+
+    #[test]
+    fn a_structural_error_names_the_pointer_of_its_node() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
+        let error = load(text).unwrap_err();
+        assert!(
+            error.to_string().starts_with("#/paths/~1a/get/responses"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_bad_property_schema_is_named_down_to_its_keyword() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        age: {type: integer, minimum: many}
+"#;
+        let error = load(text).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("#/components/schemas/Pet/properties/age"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_yaml_is_a_syntax_error() {
+        assert!(matches!(
+            load("openapi: [").unwrap_err(),
+            LoadError::Syntax(_)
+        ));
+    }
+
+    #[test]
+    fn a_dangling_reference_is_an_error_at_its_pointer() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: '#/components/schemas/Owner'}
+"##;
+        let LoadError::Invalid(errors) = load(text).unwrap_err() else {
+            panic!("expected a diagnostic");
+        };
+        assert_eq!(
+            errors[0].pointer,
+            "#/components/schemas/Pet/properties/owner"
+        );
+        assert!(errors[0].message.contains("#/components/schemas/Owner"));
+    }
+}

@@ -1,0 +1,441 @@
+//! The intermediate model: plain Rust data shaped for emission.
+//!
+//! `load` builds it from an OpenAPI document and `emit` turns it into tokens; the model itself knows
+//! neither openapiv3 nor quote. Every name in it is already a valid, collision-free Rust identifier
+//! (see [`naming`]); every list is in a deterministic order.
+
+pub mod naming;
+
+use std::collections::BTreeMap;
+
+/// One API, ready to emit: its metadata, named types and operations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The servers the document lists, first one the default.
+    pub servers: Vec<Server>,
+    /// Security schemes by their name in the document.
+    pub security_schemes: BTreeMap<String, SecurityScheme>,
+    /// Every named type: component schemas first (in document order), then the inline ones.
+    pub types: Vec<TypeDef>,
+    /// Every operation, in document order (path, then method).
+    pub operations: Vec<Operation>,
+}
+
+/// A server URL, possibly templated with `{variables}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The URL as written, `{name}` placeholders included.
+    pub url: String,
+    /// What the document says of it.
+    pub description: Option<String>,
+    /// The template's variables, in document order.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// One `{name}` placeholder of a server URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    /// The placeholder's name.
+    pub name: String,
+    /// The value used when none is given.
+    pub default: String,
+    /// What the document says of it.
+    pub description: Option<String>,
+}
+
+/// How an operation authenticates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecurityScheme {
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        /// What the document says of it.
+        description: Option<String>,
+        /// A prefix every valid token starts with (`x-key-prefix`).
+        key_prefix: Option<String>,
+    },
+    /// A key sent in a header, query parameter or cookie.
+    ApiKey {
+        /// What the document says of it.
+        description: Option<String>,
+        /// Where the key goes.
+        location: ParameterLocation,
+        /// The header, query or cookie name.
+        name: String,
+    },
+    /// OAuth 2.0 client credentials.
+    OAuth2ClientCredentials {
+        /// What the document says of it.
+        description: Option<String>,
+        /// Where tokens are fetched, possibly templated like the server URL.
+        token_url: String,
+        /// Scope name → description.
+        scopes: BTreeMap<String, String>,
+    },
+    /// A scheme the client cannot apply itself (the caller sets the headers).
+    Other {
+        /// What the document says of it.
+        description: Option<String>,
+    },
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust identifier (UpperCamelCase).
+    pub name: String,
+    /// Documentation taken from the schema.
+    pub docs: Docs,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+    /// JSON pointer of the schema it came from.
+    pub pointer: String,
+}
+
+/// The shapes a named type can take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// The properties, in document order.
+        fields: Vec<Field>,
+        /// Properties beyond the named ones, when the schema allows and types them.
+        additional: Option<TypeRef>,
+    },
+    /// A string enumeration. The emitted enum also keeps values the document does not list.
+    Enum {
+        /// The listed values.
+        variants: Vec<EnumVariant>,
+    },
+    /// One of several shapes (`oneOf`/`anyOf`), tried in order.
+    Union {
+        /// The alternatives.
+        variants: Vec<UnionVariant>,
+    },
+    /// Another name for a type (a component schema that is an array, a map, a primitive…).
+    Alias(TypeRef),
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust identifier (snake_case).
+    pub name: String,
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The value's type, without the `Option` that presence adds.
+    pub ty: TypeRef,
+    /// Whether the property must be there and whether it may be null.
+    pub presence: Presence,
+    /// Documentation taken from the property's schema.
+    pub docs: Docs,
+    /// Validation rules the document states for the value.
+    pub constraints: Constraints,
+}
+
+/// Whether a property must be present, and whether it may be `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// May be absent, never null: `Option<T>`, omitted when `None`.
+    Optional,
+    /// Always present, may be null: `Option<T>`, sent as `null` when `None`.
+    Nullable,
+    /// May be absent or null: `Option<Option<T>>`, so a write can tell "leave as is" from "clear".
+    OptionalNullable,
+}
+
+/// One value of a string enumeration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The Rust identifier (UpperCamelCase).
+    pub name: String,
+    /// The value on the wire.
+    pub wire_value: String,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust identifier (UpperCamelCase).
+    pub name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+}
+
+/// A reference to a type, as it appears in a field, parameter or body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// A [`TypeDef`] by its Rust name.
+    Named(String),
+    /// `String`.
+    String,
+    /// `bool`.
+    Boolean,
+    /// `i32`.
+    Int32,
+    /// `i64`.
+    Int64,
+    /// `f32`.
+    Float,
+    /// `f64`.
+    Double,
+    /// An RFC 3339 instant.
+    DateTime,
+    /// A calendar date.
+    Date,
+    /// `Vec<T>`.
+    List(Box<TypeRef>),
+    /// A map from string keys.
+    Map(Box<TypeRef>),
+    /// A free-form JSON object.
+    JsonObject,
+    /// Any JSON value: what the document leaves open, or what cannot be represented.
+    Json,
+    /// `Option<T>` outside a field: a nullable array item or map value.
+    Nullable(Box<TypeRef>),
+}
+
+/// Validation rules a schema states.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `minimum`, or `exclusiveMinimum`.
+    pub minimum: Option<Bound>,
+    /// `maximum`, or `exclusiveMaximum`.
+    pub maximum: Option<Bound>,
+    /// `pattern`, an ECMA-262 regular expression.
+    pub pattern: Option<String>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+}
+
+/// A numeric bound.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The limit.
+    pub value: f64,
+    /// Whether the limit itself is excluded.
+    pub exclusive: bool,
+}
+
+impl Constraints {
+    /// Whether no rule is stated.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Documentation lines for an item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// A one-line summary, if the document gives one apart from the description.
+    pub summary: Option<String>,
+    /// The longer description (CommonMark).
+    pub description: Option<String>,
+    /// An example value, as JSON text.
+    pub example: Option<String>,
+    /// A default value, as JSON text.
+    pub default: Option<String>,
+    /// Whether the document marks it deprecated.
+    pub deprecated: bool,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The method name on the client (snake_case).
+    pub name: String,
+    /// Prefix for the operation's own types (UpperCamelCase), e.g. `FetchCustomer`.
+    pub type_name: String,
+    /// `operationId` as written, or the one made from method and path.
+    pub operation_id: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template relative to the server, e.g. `/tickets/{id}`.
+    pub path: String,
+    /// Summary, description and deprecation.
+    pub docs: Docs,
+    /// Tags, in document order.
+    pub tags: Vec<String>,
+    /// Path, query and header parameters, path-level ones merged in, in document order.
+    pub parameters: Vec<Parameter>,
+    /// The JSON request body, if any.
+    pub body: Option<RequestBody>,
+    /// The response the method returns on success.
+    pub success: SuccessResponse,
+    /// Documented error responses, in status order.
+    pub errors: Vec<ErrorResponse>,
+    /// Alternatives of security requirements: any one inner list satisfies the operation.
+    /// Empty when the operation needs no credentials.
+    pub security: Vec<Vec<String>>,
+}
+
+/// HTTP methods OpenAPI describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The upper-case name, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+    /// In a cookie.
+    Cookie,
+}
+
+/// One operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The Rust identifier (snake_case).
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it travels.
+    pub location: ParameterLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the operation needs it.
+    pub required: bool,
+    /// Documentation.
+    pub docs: Docs,
+    /// Validation rules the document states.
+    pub constraints: Constraints,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The body's type.
+    pub ty: TypeRef,
+    /// Whether the operation needs it.
+    pub required: bool,
+    /// The media type sent.
+    pub content_type: String,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    /// The status the document gives (`200`, `201`, `2XX`…), if any.
+    pub status: Option<StatusCode>,
+    /// The decoded body, or `None` when it carries none the client reads.
+    pub ty: Option<TypeRef>,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// A documented error response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// The status it answers.
+    pub status: StatusCode,
+    /// The variant name in the operation's error enum (UpperCamelCase).
+    pub variant: String,
+    /// The decoded body, or `None` when it has no JSON body.
+    pub ty: Option<TypeRef>,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// A response key of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusCode {
+    /// One exact code.
+    Code(u16),
+    /// A class such as `4XX`, by its first digit.
+    Range(u8),
+    /// `default`: any status not otherwise listed.
+    Default,
+}
+
+impl StatusCode {
+    /// Whether this key stands for a 2xx status.
+    pub fn is_success(self) -> bool {
+        match self {
+            Self::Code(code) => (200..300).contains(&code),
+            Self::Range(class) => class == 2,
+            Self::Default => false,
+        }
+    }
+}
+
+/// A problem found while reading a document, at a JSON pointer into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// How bad it is.
+    pub severity: Severity,
+    /// JSON pointer of the offending node, e.g. `#/components/schemas/Foo/properties/bar`.
+    pub pointer: String,
+    /// What is wrong and what was done about it.
+    pub message: String,
+}
+
+/// How bad a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation went on with a degraded type.
+    Warning,
+    /// The document cannot be turned into a client.
+    Error,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {}: {}", self.pointer, self.message)
+    }
+}

@@ -1,0 +1,228 @@
+//! Every rule that turns a name from the document into a Rust identifier.
+//!
+//! Names from the wire may be keywords, start with digits, hold punctuation or non-ASCII letters, or
+//! collide once their case is converted (`userId` and `user_id`). All of that is settled here, so
+//! the rest of the generator can treat a model name as a valid identifier that is unique in its scope.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Words Rust reserves in any edition up to 2024, which cannot name a field, variable or method.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names the generated code itself uses unqualified; a schema of the same name is renamed.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client", "Error", "Option", "Result", "Some", "None", "Ok", "Err", "String", "Vec", "Box",
+    "Self",
+];
+
+/// A type name (UpperCamelCase) for a schema or inline shape.
+pub fn type_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_upper_camel_case();
+    let name = if name.is_empty() {
+        "Unnamed".to_owned()
+    } else {
+        name
+    };
+    let name = prefix_if_digit(name, "Type");
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        format!("{name}Type")
+    } else {
+        name
+    }
+}
+
+/// A field, parameter or method name (snake_case).
+pub fn value_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_snake_case();
+    let name = if name.is_empty() {
+        "value".to_owned()
+    } else {
+        name
+    };
+    let name = prefix_if_digit(name, "n_");
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// An enum variant name (UpperCamelCase) for a wire value such as `dark-green`, `light blue` or `""`.
+pub fn variant_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_upper_camel_case();
+    let name = if name.is_empty() {
+        "Empty".to_owned()
+    } else {
+        name
+    };
+    let name = prefix_if_digit(name, "Value");
+    if name == "Self" || name == "Unknown" {
+        format!("{name}Value")
+    } else {
+        name
+    }
+}
+
+/// The variant name of an error response, from its status.
+pub fn status_variant_name(code: u16) -> String {
+    let reason = match code {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{code}"),
+    };
+    reason.to_owned()
+}
+
+/// Hands out names unique within one scope (a module's types, a struct's fields, an enum's variants).
+///
+/// A name already taken gets the smallest numeric suffix that frees it (`Customer2`, `user_id_2`), so
+/// the outcome depends only on the order of claims, which the caller keeps deterministic.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// An empty scope.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Returns `name`, or `name` with the smallest suffix that is not yet taken, and takes it.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let separator = if name.contains('_') || name.chars().all(|c| !c.is_uppercase()) {
+            "_"
+        } else {
+            ""
+        };
+        let unique = (2..)
+            .map(|n| format!("{name}{separator}{n}"))
+            .find(|candidate| !self.taken.contains(candidate))
+            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+        self.taken.insert(unique.clone());
+        unique
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+/// Reduces `raw` to ASCII words separated by spaces, keeping the case boundaries heck splits on.
+///
+/// A non-ASCII letter becomes a word of its own spelling its code point (`é` → `u00e9`), so distinct
+/// wire names stay distinct identifiers instead of collapsing to the same ASCII remainder.
+fn ascii_words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            out.push_str(&format!(" u{:04x} ", u32::from(c)));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+fn prefix_if_digit(name: String, prefix: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{prefix}{name}")
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_become_usable_field_names() {
+        assert_eq!(value_name("type"), "type_");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name("async"), "async_");
+        assert_eq!(value_name("gen"), "gen_");
+    }
+
+    #[test]
+    fn leading_digits_get_a_prefix() {
+        assert_eq!(type_name("3DSecure"), "Type3dSecure");
+        assert_eq!(value_name("2fa"), "n_2fa");
+        assert_eq!(variant_name("1"), "Value1");
+    }
+
+    #[test]
+    fn wire_values_become_readable_variants() {
+        assert_eq!(variant_name("dark-green"), "DarkGreen");
+        assert_eq!(variant_name("light blue"), "LightBlue");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("checked_in"), "CheckedIn");
+        assert_eq!(variant_name("Unknown"), "UnknownValue");
+    }
+
+    #[test]
+    fn camel_and_snake_wire_names_meet_and_are_told_apart() {
+        let mut fields = Namespace::new();
+        let first = fields.claim(value_name("userId"));
+        let second = fields.claim(value_name("user_id"));
+        assert_eq!(first, "user_id");
+        assert_eq!(second, "user_id_2");
+    }
+
+    #[test]
+    fn type_collisions_get_a_numeric_suffix() {
+        let mut types = Namespace::new();
+        assert_eq!(types.claim(type_name("customer")), "Customer");
+        assert_eq!(types.claim(type_name("Customer")), "Customer2");
+        assert_eq!(types.claim(type_name("Customer")), "Customer3");
+    }
+
+    #[test]
+    fn non_ascii_names_stay_distinct_and_valid() {
+        assert_eq!(value_name("café"), "caf_u00e9");
+        assert_ne!(value_name("naïve"), value_name("naive"));
+        assert_eq!(type_name("Ünïcode"), "U00dcNU00efCode");
+    }
+
+    #[test]
+    fn names_the_generated_code_uses_are_not_shadowed() {
+        assert_eq!(type_name("Error"), "ErrorType");
+        assert_eq!(type_name("client"), "ClientType");
+        assert_eq!(type_name(""), "Unnamed");
+        assert_eq!(value_name("_id"), "id");
+        assert_eq!(value_name("$"), "value");
+    }
+}

@@ -1,0 +1,19 @@
+//! Support code shared by the generated API clients.
+//!
+//! Generated crates stay thin by calling into this crate for everything that does not depend on
+//! the API: the HTTP client and its configuration, credentials that never print, parameter
+//! encoding, response decoding and the error type.
+
+mod client;
+pub mod double_option;
+mod error;
+mod params;
+mod response;
+mod secret;
+
+pub use client::{BuildError, ClientConfig, HttpClient, ReceivedResponse};
+pub use error::{ApiError, Error, RawResponse};
+pub use params::{ParamValue, Query, encode_path_segment};
+pub use reqwest::{self, Method, StatusCode, header::HeaderMap};
+pub use response::Response;
+pub use secret::Secret;
