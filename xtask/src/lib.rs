@@ -6,6 +6,7 @@
 use codegen::{GenerateError, ManifestOptions, Target};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// Which spec becomes which crate: the one place that says so.
 pub const CLIENTS: &[Client] = &[
@@ -65,6 +66,9 @@ pub enum XtaskError {
         #[source]
         source: std::io::Error,
     },
+    /// A command it ran failed.
+    #[error("{0}")]
+    Failed(String),
     /// Check mode found files that differ from what the specs generate.
     #[error("{0}")]
     Stale(String),
@@ -127,6 +131,58 @@ pub fn codegen(mode: Mode) -> Result<Vec<String>, XtaskError> {
         }
     }
     report.finish(CODEGEN_COMMAND).map(|()| warnings)
+}
+
+/// Where the pinned Node tools (the OpenAPI linter, the Prism mock server) are installed.
+const NODE_TOOLS: &str = "tests/tools";
+
+/// Runs every test: installs the pinned Node tools if needed, lints each spec, then `cargo test`.
+pub fn test() -> Result<(), XtaskError> {
+    let root = project_root();
+    let tools = root.join(NODE_TOOLS);
+    let installed = tools.join("node_modules").join(".package-lock.json");
+    let lock = tools.join("package-lock.json");
+    let fresh = modified(&installed)
+        .zip(modified(&lock))
+        .is_some_and(|(i, l)| i >= l);
+    if !fresh {
+        run(Command::new(npm())
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&tools))?;
+    }
+    let linter = tools.join("node_modules").join(".bin").join("redocly");
+    for client in CLIENTS {
+        run(Command::new(&linter)
+            .args(["lint", "--format", "stylish"])
+            .arg(root.join(client.spec))
+            .current_dir(&root))?;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    run(Command::new(cargo)
+        .args(["test", "--workspace", "--locked"])
+        .current_dir(&root))
+}
+
+fn npm() -> &'static str {
+    if cfg!(windows) { "npm.cmd" } else { "npm" }
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn run(command: &mut Command) -> Result<(), XtaskError> {
+    let shown = format!("{command:?}");
+    eprintln!("running {shown}");
+    let status = command.status().map_err(|source| XtaskError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(XtaskError::Failed(format!("{shown} exited with {status}")))
+    }
 }
 
 /// Generates a standalone crate named `package` from the spec at `spec` into `out`.

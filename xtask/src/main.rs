@@ -8,6 +8,8 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]
       Regenerate every crate in generated/ from spec/ (with --check: write nothing, fail if stale).
+  cargo xtask test
+      Run every test: install the pinned Node tools, lint the specs, then `cargo test --workspace`.
   cargo xtask generate --spec FILE --out DIR --name CRATE
       Generate a standalone client crate named CRATE from the OpenAPI 3.0 document FILE into DIR.
 ";
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
             [flag] if flag == "--check" => xtask::codegen(Mode::Check),
             _ => return usage_error("`codegen` takes only `--check`"),
         },
+        Some("test") => xtask::test().map(|()| Vec::new()),
         Some("generate") => match parse_generate(&args[1..]) {
             Ok((spec, out, name)) => xtask::generate(&spec, &out, &name),
             Err(message) => return usage_error(&message),

@@ -274,7 +274,7 @@ fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter])
             request = request.query(query.pairs());
         }
     });
-    let headers = required.iter().chain(optional).filter(|parameter| parameter.location == ParameterLocation::Header).map(|parameter| {
+    let headers: Vec<TokenStream> = required.iter().chain(optional).filter(|parameter| parameter.location == ParameterLocation::Header).map(|parameter| {
         let wire = &parameter.wire_name;
         let field = ident(&parameter.name);
         if parameter.required {
@@ -286,7 +286,7 @@ fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter])
                 }
             }
         }
-    });
+    }).collect();
     let body = operation.body.as_ref().map(|body| {
         if body.required {
             quote!(request = request.json(&self.body);)
@@ -336,10 +336,11 @@ fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter])
     ));
     let docs = docs::attributes(&lines);
     let error = ident(&error);
+    let mutable = (query.is_some() || !headers.is_empty() || body.is_some()).then(|| quote!(mut));
     quote! {
         #docs
         pub async fn send(self) -> Result<client_runtime::Response<#success>, client_runtime::Error<#error>> {
-            let mut request = self.client.http().request(client_runtime::Method::#http_method, #path);
+            let #mutable request = self.client.http().request(client_runtime::Method::#http_method, #path);
             #query
             #(#headers)*
             #body
@@ -446,10 +447,10 @@ fn error_enum(operation: &Operation) -> TokenStream {
             None => quote!(Self::#variant => f.write_str(#message),),
         }
     });
-    let display_body = if operation.errors.is_empty() {
-        quote!(match *self {})
+    let (formatter, display_body) = if operation.errors.is_empty() {
+        (quote!(_), quote!(match *self {}))
     } else {
-        quote!(match self { #(#display_arms)* })
+        (quote!(f), quote!(match self { #(#display_arms)* }))
     };
     quote! {
         #[doc = #doc]
@@ -459,7 +460,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
         }
 
         impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display_body
             }
         }

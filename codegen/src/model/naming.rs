@@ -16,10 +16,10 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names the generated code itself uses unqualified; a schema of the same name is renamed.
+/// Prelude names the generated `types` module uses unqualified; a schema of the same name would
+/// shadow them, so it is renamed.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client", "Error", "Option", "Result", "Some", "None", "Ok", "Err", "String", "Vec", "Box",
-    "Self",
+    "Option", "Result", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "From", "Self",
 ];
 
 /// A type name (UpperCamelCase) for a schema or inline shape.
@@ -219,8 +219,9 @@ mod tests {
 
     #[test]
     fn names_the_generated_code_uses_are_not_shadowed() {
-        assert_eq!(type_name("Error"), "ErrorType");
-        assert_eq!(type_name("client"), "ClientType");
+        assert_eq!(type_name("Result"), "ResultType");
+        assert_eq!(type_name("string"), "StringType");
+        assert_eq!(type_name("Error"), "Error");
         assert_eq!(type_name(""), "Unnamed");
         assert_eq!(value_name("_id"), "id");
         assert_eq!(value_name("$"), "value");

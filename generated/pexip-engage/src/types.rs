@@ -377,7 +377,7 @@ pub struct Customer {
 }
 /// Details of one problem that caused the request to fail.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ErrorType {
+pub struct Error {
     /// Human-readable explanation of the problem.
     ///
     /// Constraints: at least 1 character.
@@ -413,5 +413,5 @@ pub struct ErrorResponse {
     /// Constraints: at least 1 item.
     ///
     /// JSON: `errors`, required.
-    pub errors: Vec<ErrorType>,
+    pub errors: Vec<Error>,
 }
