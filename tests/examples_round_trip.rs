@@ -64,7 +64,7 @@ fn examples(spec: &str) -> Vec<(String, String, Value)> {
             found.extend(
                 named
                     .values()
-                    .map(|example| resolve(example))
+                    .map(&resolve)
                     .filter_map(|e| e.get("value").cloned()),
             );
         }
