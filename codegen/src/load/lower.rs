@@ -351,23 +351,12 @@ impl<'a> Lowering<'a> {
         pointer: &Pointer,
     ) -> TypeRef {
         if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
-            let shape = ObjectShape {
-                properties: any
-                    .properties
-                    .iter()
-                    .map(|(name, schema)| {
-                        (
-                            name.clone(),
-                            (schema, pointer.join("properties").join(name)),
-                        )
-                    })
-                    .collect(),
-                required: any.required.iter().cloned().collect(),
-                additional: any
-                    .additional_properties
-                    .as_ref()
-                    .map(|additional| (additional, pointer.join("additionalProperties"))),
-            };
+            let shape = ObjectShape::new(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                pointer,
+            );
             return self.lower_object(shape, data, hint, pointer);
         }
         if any.items.is_some() || any.typ.as_deref() == Some("array") {
@@ -1049,10 +1038,14 @@ struct OperationSite<'p, 'a> {
 }
 
 impl<'a> ObjectShape<'a> {
-    fn of_object(object: &'a oa::ObjectType, pointer: &Pointer) -> Self {
+    fn new(
+        properties: &'a IndexMap<String, ReferenceOr<Box<oa::Schema>>>,
+        required: &[String],
+        additional: Option<&'a oa::AdditionalProperties>,
+        pointer: &Pointer,
+    ) -> Self {
         Self {
-            properties: object
-                .properties
+            properties: properties
                 .iter()
                 .map(|(name, schema)| {
                     (
@@ -1061,12 +1054,19 @@ impl<'a> ObjectShape<'a> {
                     )
                 })
                 .collect(),
-            required: object.required.iter().cloned().collect(),
-            additional: object
-                .additional_properties
-                .as_ref()
+            required: required.iter().cloned().collect(),
+            additional: additional
                 .map(|additional| (additional, pointer.join("additionalProperties"))),
         }
+    }
+
+    fn of_object(object: &'a oa::ObjectType, pointer: &Pointer) -> Self {
+        Self::new(
+            &object.properties,
+            &object.required,
+            object.additional_properties.as_ref(),
+            pointer,
+        )
     }
 
     /// The object shape of a schema, if it describes one (`type: object` or properties with no type).
@@ -1078,23 +1078,12 @@ impl<'a> ObjectShape<'a> {
             oa::SchemaKind::Any(any)
                 if any.typ.is_none() || any.typ.as_deref() == Some("object") =>
             {
-                Some(Self {
-                    properties: any
-                        .properties
-                        .iter()
-                        .map(|(name, schema)| {
-                            (
-                                name.clone(),
-                                (schema, pointer.join("properties").join(name)),
-                            )
-                        })
-                        .collect(),
-                    required: any.required.iter().cloned().collect(),
-                    additional: any
-                        .additional_properties
-                        .as_ref()
-                        .map(|additional| (additional, pointer.join("additionalProperties"))),
-                })
+                Some(Self::new(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    pointer,
+                ))
             }
             _ => None,
         }
