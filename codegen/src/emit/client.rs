@@ -21,6 +21,33 @@ pub(crate) fn lib(api: &Api) -> TokenStream {
             &[],
         ));
     }
+    for tag in &api.tags {
+        let methods: Vec<String> = api
+            .operations
+            .iter()
+            .filter(|operation| operation.tags.contains(&tag.name))
+            .map(|operation| format!("[`Client::{}`]", operation.name))
+            .collect();
+        if methods.is_empty() && tag.description.is_none() {
+            continue;
+        }
+        lines.push(String::new());
+        lines.push(format!("## {}", docs::inline_code(&tag.name)));
+        if let Some(description) = &tag.description {
+            lines.push(String::new());
+            lines.extend(docs::lines(
+                &Docs {
+                    description: Some(description.clone()),
+                    ..Docs::default()
+                },
+                &[],
+            ));
+        }
+        if !methods.is_empty() {
+            lines.push(String::new());
+            lines.push(format!("Operations: {}.", methods.join(", ")));
+        }
+    }
     lines.push(String::new());
     lines.push(
         "Start with [`Client`]: each operation is a method that returns a request builder; \
@@ -60,7 +87,31 @@ pub(crate) fn module(api: &Api, methods: TokenStream) -> TokenStream {
             SecurityScheme::Bearer { .. } | SecurityScheme::OAuth2ClientCredentials { .. }
         )
     });
-    let client_doc = format!(" A client for the {} (version {}).", api.title, api.version);
+    let mut client_lines = vec![
+        format!("A client for the {} (version {}).", api.title, api.version),
+        String::new(),
+        "Cloning is cheap: clones share one connection pool and configuration.".to_owned(),
+    ];
+    for (name, scheme) in &api.security_schemes {
+        let description = match scheme {
+            SecurityScheme::Bearer { description, .. }
+            | SecurityScheme::ApiKey { description, .. }
+            | SecurityScheme::OAuth2ClientCredentials { description, .. }
+            | SecurityScheme::Other { description } => description,
+        };
+        client_lines.push(String::new());
+        client_lines.push(format!("Security scheme `{}`:", docs::inline_code(name)));
+        if let Some(description) = description {
+            client_lines.extend(docs::lines(
+                &Docs {
+                    description: Some(description.clone()),
+                    ..Docs::default()
+                },
+                &[],
+            ));
+        }
+    }
+    let client_docs = docs::attributes(&client_lines);
     let constructor = if takes_token {
         quote! {
             /// A client for [`Self::DEFAULT_BASE_URL`] that sends `bearer_token` with every request.
@@ -84,9 +135,7 @@ pub(crate) fn module(api: &Api, methods: TokenStream) -> TokenStream {
     quote! {
         //! The [`Client`] and its operation methods.
 
-        #[doc = #client_doc]
-        ///
-        /// Cloning is cheap: clones share one connection pool and configuration.
+        #client_docs
         #[derive(Debug, Clone)]
         pub struct Client {
             http: client_runtime::HttpClient,
@@ -131,17 +180,32 @@ fn default_base_url(api: &Api) -> (String, Vec<String>) {
         "The first server the API description lists: <{}>.",
         server.url.replace(['{', '}'], "")
     )];
+    if let Some(description) = &server.description {
+        let about = Docs {
+            description: Some(description.clone()),
+            ..Docs::default()
+        };
+        lines.push(String::new());
+        lines.extend(docs::lines(&about, &[]));
+    }
     if !server.variables.is_empty() {
         lines[0] = format!(
-            "The first server the API description lists, `{}`, with its variables at their defaults:",
+            "The first server the API description lists, `{}`, with its variables at their defaults.",
             docs::inline_code(&server.url)
         );
+        lines.push(String::new());
         for variable in &server.variables {
             url = url.replace(&format!("{{{}}}", variable.name), &variable.default);
             let about = variable
                 .description
-                .as_deref()
-                .map(|d| format!(" ({})", d.replace(['\n', '\r'], " ")))
+                .as_ref()
+                .map(|description| {
+                    let about = Docs {
+                        description: Some(description.clone()),
+                        ..Docs::default()
+                    };
+                    format!(": {}", docs::lines(&about, &[]).join(" "))
+                })
                 .unwrap_or_default();
             lines.push(format!(
                 "- `{}` = `{}`{about}",

@@ -138,6 +138,35 @@ fn client_method(operation: &Operation) -> TokenStream {
         values.push(quote!(body));
     }
     let mut lines = operation_docs(operation);
+    let mut arguments_doc = Vec::new();
+    for parameter in required_parameters(operation) {
+        arguments_doc.push(format!("- `{}`:", parameter.name));
+        arguments_doc.extend(
+            parameter_docs(parameter)
+                .into_iter()
+                .map(|line| format!("  {line}")),
+        );
+    }
+    if let Some(body) = operation.body.as_ref().filter(|body| body.required) {
+        arguments_doc.push("- `body`: the request body.".to_owned());
+        if let Some(description) = &body.docs.description {
+            let body_docs = crate::model::Docs {
+                description: Some(description.clone()),
+                ..Default::default()
+            };
+            arguments_doc.extend(
+                docs::lines(&body_docs, &[])
+                    .into_iter()
+                    .map(|line| format!("  {line}")),
+            );
+        }
+    }
+    if !arguments_doc.is_empty() {
+        lines.push(String::new());
+        lines.push("Arguments:".to_owned());
+        lines.push(String::new());
+        lines.extend(arguments_doc);
+    }
     lines.push(String::new());
     lines.push(format!(
         "Returns a [`{0}`](crate::operations::{0}) builder: set optional parameters on it, then `send().await`.",
@@ -328,6 +357,15 @@ fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter])
         "Sends the request and decodes the response.".to_owned(),
         String::new(),
     ];
+    if let Some(description) = &operation.success.docs.description {
+        let success_docs = crate::model::Docs {
+            description: Some(description.clone()),
+            ..Default::default()
+        };
+        lines.push("On success:".to_owned());
+        lines.extend(docs::lines(&success_docs, &[]));
+        lines.push(String::new());
+    }
     lines.push(format!(
         "A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`{}`]; \
          transport failures, undocumented statuses and bodies that do not decode are the other \

@@ -5,7 +5,7 @@ use crate::model::naming::{self, Namespace};
 use crate::model::{
     Api, Bound, Constraints, Diagnostic, Docs, EnumVariant, ErrorResponse, Field, Method,
     Operation, Parameter, ParameterLocation, Presence, RequestBody, SecurityScheme, Server,
-    ServerVariable, Severity, StatusCode, SuccessResponse, TypeDef, TypeKind, TypeRef,
+    ServerVariable, Severity, StatusCode, SuccessResponse, Tag, TypeDef, TypeKind, TypeRef,
     UnionVariant,
 };
 use indexmap::IndexMap;
@@ -28,6 +28,14 @@ pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
         security_schemes: lowering.lower_security_schemes(),
         types: lowering.types,
         operations,
+        tags: document
+            .tags
+            .iter()
+            .map(|tag| Tag {
+                name: tag.name.clone(),
+                description: non_empty(&tag.description),
+            })
+            .collect(),
     };
     (api, lowering.diagnostics)
 }

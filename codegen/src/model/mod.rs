@@ -25,6 +25,17 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in document order (path, then method).
     pub operations: Vec<Operation>,
+    /// The document's tags, in document order, with what it says of each.
+    pub tags: Vec<Tag>,
+}
+
+/// A tag grouping operations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// The tag's name as operations list it.
+    pub name: String,
+    /// What the document says of it.
+    pub description: Option<String>,
 }
 
 /// A server URL, possibly templated with `{variables}`.

@@ -3,13 +3,19 @@
 /// A client for the Pexip Engage API (version 1.0.0).
 ///
 /// Cloning is cheap: clones share one connection pool and configuration.
+///
+/// Security scheme `oauth2`:
+/// Obtain an access token from the enterprise's realm on the Pexip Engage identity server using the OAuth 2.0 client-credentials grant, then send it as a bearer token in the `Authorization` header. Replace `{enterprise}` in the token URL with the same enterprise identifier used in the API server URL.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: client_runtime::HttpClient,
 }
 impl Client {
-    /// The first server the API description lists, `https://api.development.pexipengage.com/enterprises/{enterprise}`, with its variables at their defaults:
-    /// - `enterprise` = `acme` (Identifier (slug) of the enterprise, i.e. the tenant whose data is being accessed. The same value is used in the token URL realm.)
+    /// The first server the API description lists, `https://api.development.pexipengage.com/enterprises/{enterprise}`, with its variables at their defaults.
+    ///
+    /// Development environment of the Pexip Engage API.
+    ///
+    /// - `enterprise` = `acme`: Identifier (slug) of the enterprise, i.e. the tenant whose data is being accessed. The same value is used in the token URL realm.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.development.pexipengage.com/enterprises/acme";
     /// A client for [`Self::DEFAULT_BASE_URL`] that sends `bearer_token` with every request.
     pub fn new(
@@ -41,6 +47,17 @@ impl Client {
     /// `GET /customers/{id}`
     ///
     /// Authentication: `oauth2`.
+    ///
+    /// Arguments:
+    ///
+    /// - `id`:
+    ///   Primary identifier of the customer to fetch.
+    ///
+    ///   Constraints: at least 1 character.
+    ///
+    ///   Sent as the `id` path parameter.
+    ///
+    ///   Example: `"1234"`
     ///
     /// Returns a [`GetCustomerById`](crate::operations::GetCustomerById) builder: set optional parameters on it, then `send().await`.
     pub fn get_customer_by_id(

@@ -3,6 +3,12 @@
 //!
 //! Partial description of the Pexip Engage REST API covering the retrieval of a single customer record. Every request is scoped to one enterprise (the tenant) through the server URL and must carry an OAuth 2.0 access token obtained with the client-credentials grant. Successful responses wrap their payload in a `data` member; failed responses return an `errors` list. The API does not publish a version number on the pages this document is based on, so `info.version` is a placeholder (hence `x-inferred` on this node).
 //!
+//! ## Customers
+//!
+//! Operations on the customer records of an enterprise.
+//!
+//! Operations: [`Client::get_customer_by_id`].
+//!
 //! Start with [`Client`]: each operation is a method that returns a request builder; [`types`] holds every schema and [`operations`] the builders and their error types.
 #[rustfmt::skip]
 mod client;

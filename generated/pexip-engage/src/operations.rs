@@ -45,6 +45,9 @@ impl<'a> GetCustomerById<'a> {
     }
     /// Sends the request and decodes the response.
     ///
+    /// On success:
+    /// The customer was found and is returned in the `data` member.
+    ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`GetCustomerByIdError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
         self,

@@ -3,12 +3,20 @@
 /// A client for the Skiplino External API (version 1.0.0).
 ///
 /// Cloning is cheap: clones share one connection pool and configuration.
+///
+/// Security scheme `publicKey`:
+/// Public company API key sent as `Authorization: Bearer <key>`. It is only accepted by the read-only operations that list it. The documentation does not state a prefix for public keys.
+///
+/// Security scheme `secretKey`:
+/// Secret company API key, starting with `sk_`, sent as `Authorization: Bearer <key>`. It is accepted by every operation and must be kept on the server side.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: client_runtime::HttpClient,
 }
 impl Client {
     /// The first server the API description lists: <https://api-dev.skiplino.com/external/v1>.
+    ///
+    /// Development environment of the Skiplino External API.
     pub const DEFAULT_BASE_URL: &'static str = "https://api-dev.skiplino.com/external/v1";
     /// A client for [`Self::DEFAULT_BASE_URL`] that sends `bearer_token` with every request.
     pub fn new(
@@ -86,6 +94,17 @@ impl Client {
     ///
     /// Authentication: `publicKey` or `secretKey`.
     ///
+    /// Arguments:
+    ///
+    /// - `branch_id`:
+    ///   Identifier of the branch, as returned by `GET /branches`.
+    ///
+    ///   Constraints: at least 1 character.
+    ///
+    ///   Sent as the `branchId` path parameter.
+    ///
+    ///   Example: `"802b33af66"`
+    ///
     /// Returns a [`GetBranchServiceTree`](crate::operations::GetBranchServiceTree) builder: set optional parameters on it, then `send().await`.
     pub fn get_branch_service_tree(
         &self,
@@ -115,6 +134,17 @@ impl Client {
     /// `GET /services/{id}/slots`
     ///
     /// Authentication: `publicKey` or `secretKey`.
+    ///
+    /// Arguments:
+    ///
+    /// - `id`:
+    ///   Identifier of an active, appointment-enabled service (10 alphanumeric characters), as found in the branch service tree.
+    ///
+    ///   Constraints: at least 10 characters, at most 10 characters, matches `^[A-Za-z0-9]{10}$`.
+    ///
+    ///   Sent as the `id` path parameter.
+    ///
+    ///   Example: `"802b33af66"`
     ///
     /// Returns a [`GetAvailableSlots`](crate::operations::GetAvailableSlots) builder: set optional parameters on it, then `send().await`.
     pub fn get_available_slots(
@@ -159,6 +189,10 @@ impl Client {
     ///
     /// Authentication: `secretKey`.
     ///
+    /// Arguments:
+    ///
+    /// - `body`: the request body.
+    ///
     /// Returns a [`BookTicket`](crate::operations::BookTicket) builder: set optional parameters on it, then `send().await`.
     pub fn book_ticket(
         &self,
@@ -189,6 +223,17 @@ impl Client {
     ///
     /// Authentication: `publicKey` or `secretKey`.
     ///
+    /// Arguments:
+    ///
+    /// - `id`:
+    ///   Identifier of the ticket (10 characters), as returned when it was booked.
+    ///
+    ///   Constraints: at least 10 characters, at most 10 characters, matches `^[A-Za-z0-9]{10}$`.
+    ///
+    ///   Sent as the `id` path parameter.
+    ///
+    ///   Example: `"k7m2p9x4q1"`
+    ///
     /// Returns a [`FetchTicket`](crate::operations::FetchTicket) builder: set optional parameters on it, then `send().await`.
     pub fn fetch_ticket(
         &self,
@@ -213,6 +258,17 @@ impl Client {
     /// `POST /tickets/{id}/cancel`
     ///
     /// Authentication: `secretKey`.
+    ///
+    /// Arguments:
+    ///
+    /// - `id`:
+    ///   Identifier of the ticket (10 characters), as returned when it was booked.
+    ///
+    ///   Constraints: at least 10 characters, at most 10 characters, matches `^[A-Za-z0-9]{10}$`.
+    ///
+    ///   Sent as the `id` path parameter.
+    ///
+    ///   Example: `"k7m2p9x4q1"`
     ///
     /// Returns a [`CancelTicket`](crate::operations::CancelTicket) builder: set optional parameters on it, then `send().await`.
     pub fn cancel_ticket(
@@ -246,6 +302,18 @@ impl Client {
     ///
     /// Authentication: `secretKey`.
     ///
+    /// Arguments:
+    ///
+    /// - `id`:
+    ///   Identifier of the ticket (10 characters), as returned when it was booked.
+    ///
+    ///   Constraints: at least 10 characters, at most 10 characters, matches `^[A-Za-z0-9]{10}$`.
+    ///
+    ///   Sent as the `id` path parameter.
+    ///
+    ///   Example: `"k7m2p9x4q1"`
+    /// - `body`: the request body.
+    ///
     /// Returns a [`RescheduleAppointment`](crate::operations::RescheduleAppointment) builder: set optional parameters on it, then `send().await`.
     pub fn reschedule_appointment(
         &self,
@@ -272,6 +340,10 @@ impl Client {
     /// `POST /customers/create`
     ///
     /// Authentication: `secretKey`.
+    ///
+    /// Arguments:
+    ///
+    /// - `body`: the request body.
     ///
     /// Returns a [`CreateCustomer`](crate::operations::CreateCustomer) builder: set optional parameters on it, then `send().await`.
     pub fn create_customer(
@@ -339,6 +411,10 @@ impl Client {
     /// `PUT /customers/update`
     ///
     /// Authentication: `secretKey`.
+    ///
+    /// Arguments:
+    ///
+    /// - `body`: the request body.
     ///
     /// Returns a [`UpdateCustomer`](crate::operations::UpdateCustomer) builder: set optional parameters on it, then `send().await`.
     pub fn update_customer(

@@ -9,6 +9,30 @@
 //!
 //! The documentation pages do not state a version number for this API, so `info.version` is a placeholder (hence `x-inferred` on this node). Nodes marked `x-inferred: true` were not shown on the documentation pages and have been reconstructed from the surrounding material.
 //!
+//! ## Branches
+//!
+//! The company's active branches and the services each branch offers.
+//!
+//! Operations: [`Client::list_active_branches`], [`Client::get_branch_service_tree`].
+//!
+//! ## Services
+//!
+//! Appointment availability of individual services.
+//!
+//! Operations: [`Client::get_available_slots`].
+//!
+//! ## Tickets
+//!
+//! Booking, tracking, cancelling and rescheduling queue and appointment tickets.
+//!
+//! Operations: [`Client::book_ticket`], [`Client::fetch_ticket`], [`Client::cancel_ticket`], [`Client::reschedule_appointment`].
+//!
+//! ## Customers
+//!
+//! The company's customer directory and each customer's ticket history.
+//!
+//! Operations: [`Client::create_customer`], [`Client::list_customers`], [`Client::fetch_customer`], [`Client::update_customer`], [`Client::delete_customer`], [`Client::list_customer_tickets`].
+//!
 //! Start with [`Client`]: each operation is a method that returns a request builder; [`types`] holds every schema and [`operations`] the builders and their error types.
 #[rustfmt::skip]
 mod client;

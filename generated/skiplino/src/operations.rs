@@ -23,6 +23,9 @@ impl<'a> ListActiveBranches<'a> {
     }
     /// Sends the request and decodes the response.
     ///
+    /// On success:
+    /// The active branches of the company.
+    ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`ListActiveBranchesError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
         self,
@@ -94,6 +97,9 @@ impl<'a> GetBranchServiceTree<'a> {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// On success:
+    /// The service groups of the branch, each with its active services.
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`GetBranchServiceTreeError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -192,6 +198,9 @@ impl<'a> GetAvailableSlots<'a> {
     }
     /// Sends the request and decodes the response.
     ///
+    /// On success:
+    /// The free appointment slots of the service on the requested day.
+    ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`GetAvailableSlotsError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
         self,
@@ -279,6 +288,9 @@ impl<'a> BookTicket<'a> {
     }
     /// Sends the request and decodes the response.
     ///
+    /// On success:
+    /// The ticket was booked ("Appointment booked successfully." or "Ticket booked successfully.").
+    ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`BookTicketError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
         self,
@@ -357,6 +369,9 @@ impl<'a> FetchTicket<'a> {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// On success:
+    /// Ticket fetched successfully.
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`FetchTicketError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -438,6 +453,9 @@ impl<'a> CancelTicket<'a> {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// On success:
+    /// Ticket cancelled successfully.
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`CancelTicketError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -531,6 +549,9 @@ impl<'a> RescheduleAppointment<'a> {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// On success:
+    /// Ticket updated successfully.
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`RescheduleAppointmentError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -631,6 +652,9 @@ impl<'a> CreateCustomer<'a> {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// On success:
+    /// Customer created successfully.
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`CreateCustomerError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -737,6 +761,9 @@ impl<'a> ListCustomers<'a> {
     }
     /// Sends the request and decodes the response.
     ///
+    /// On success:
+    /// Customers fetched successfully.
+    ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`ListCustomersError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
         self,
@@ -841,6 +868,9 @@ impl<'a> FetchCustomer<'a> {
     }
     /// Sends the request and decodes the response.
     ///
+    /// On success:
+    /// Customer fetched successfully.
+    ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`FetchCustomerError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
         self,
@@ -923,6 +953,9 @@ impl<'a> UpdateCustomer<'a> {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// On success:
+    /// Customer updated successfully.
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`UpdateCustomerError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -1030,6 +1063,9 @@ impl<'a> DeleteCustomer<'a> {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// On success:
+    /// Customer deleted successfully.
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`DeleteCustomerError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -1164,6 +1200,9 @@ impl<'a> ListCustomerTickets<'a> {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// On success:
+    /// Customer tickets fetched successfully.
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`ListCustomerTicketsError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
