@@ -1,7 +1,7 @@
 //! `lib.rs` and `client.rs` of a generated crate: the crate root and the `Client` type.
 
 use super::docs;
-use crate::model::{Api, Docs, SecurityScheme};
+use crate::model::{Api, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -13,13 +13,7 @@ pub(crate) fn lib(api: &Api) -> TokenStream {
     )];
     if let Some(description) = &api.description {
         lines.push(String::new());
-        lines.extend(docs::lines(
-            &Docs {
-                description: Some(description.clone()),
-                ..Docs::default()
-            },
-            &[],
-        ));
+        lines.extend(docs::prose(description));
     }
     for tag in &api.tags {
         let methods: Vec<String> = api
@@ -35,13 +29,7 @@ pub(crate) fn lib(api: &Api) -> TokenStream {
         lines.push(format!("## {}", docs::inline_code(&tag.name)));
         if let Some(description) = &tag.description {
             lines.push(String::new());
-            lines.extend(docs::lines(
-                &Docs {
-                    description: Some(description.clone()),
-                    ..Docs::default()
-                },
-                &[],
-            ));
+            lines.extend(docs::prose(description));
         }
         if !methods.is_empty() {
             lines.push(String::new());
@@ -102,13 +90,7 @@ pub(crate) fn module(api: &Api, methods: TokenStream) -> TokenStream {
         client_lines.push(String::new());
         client_lines.push(format!("Security scheme `{}`:", docs::inline_code(name)));
         if let Some(description) = description {
-            client_lines.extend(docs::lines(
-                &Docs {
-                    description: Some(description.clone()),
-                    ..Docs::default()
-                },
-                &[],
-            ));
+            client_lines.extend(docs::prose(description));
         }
     }
     let client_docs = docs::attributes(&client_lines);
@@ -181,12 +163,9 @@ fn default_base_url(api: &Api) -> (String, Vec<String>) {
         server.url.replace(['{', '}'], "")
     )];
     if let Some(description) = &server.description {
-        let about = Docs {
-            description: Some(description.clone()),
-            ..Docs::default()
-        };
+        let about = docs::prose(description);
         lines.push(String::new());
-        lines.extend(docs::lines(&about, &[]));
+        lines.extend(about);
     }
     if !server.variables.is_empty() {
         lines[0] = format!(
@@ -200,11 +179,8 @@ fn default_base_url(api: &Api) -> (String, Vec<String>) {
                 .description
                 .as_ref()
                 .map(|description| {
-                    let about = Docs {
-                        description: Some(description.clone()),
-                        ..Docs::default()
-                    };
-                    format!(": {}", docs::lines(&about, &[]).join(" "))
+                    let about = docs::prose(description);
+                    format!(": {}", about.join(" "))
                 })
                 .unwrap_or_default();
             lines.push(format!(

@@ -53,6 +53,17 @@ pub(crate) fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
     out
 }
 
+/// The lines for a bare description.
+pub(crate) fn prose(description: &str) -> Vec<String> {
+    lines(
+        &Docs {
+            description: Some(description.to_owned()),
+            ..Docs::default()
+        },
+        &[],
+    )
+}
+
 /// The rules a value must follow, as a sentence for its docs.
 pub(crate) fn constraint_note(constraints: &Constraints) -> Option<String> {
     let mut rules = Vec::new();

@@ -150,15 +150,8 @@ fn client_method(operation: &Operation) -> TokenStream {
     if let Some(body) = operation.body.as_ref().filter(|body| body.required) {
         arguments_doc.push("- `body`: the request body.".to_owned());
         if let Some(description) = &body.docs.description {
-            let body_docs = crate::model::Docs {
-                description: Some(description.clone()),
-                ..Default::default()
-            };
-            arguments_doc.extend(
-                docs::lines(&body_docs, &[])
-                    .into_iter()
-                    .map(|line| format!("  {line}")),
-            );
+            let body_docs = docs::prose(description);
+            arguments_doc.extend(body_docs.into_iter().map(|line| format!("  {line}")));
         }
     }
     if !arguments_doc.is_empty() {
@@ -358,12 +351,9 @@ fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter])
         String::new(),
     ];
     if let Some(description) = &operation.success.docs.description {
-        let success_docs = crate::model::Docs {
-            description: Some(description.clone()),
-            ..Default::default()
-        };
+        let success_docs = docs::prose(description);
         lines.push("On success:".to_owned());
-        lines.extend(docs::lines(&success_docs, &[]));
+        lines.extend(success_docs);
         lines.push(String::new());
     }
     lines.push(format!(
@@ -460,13 +450,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
         let mut lines = vec![format!("Status {status}.")];
         if let Some(description) = &error.docs.description {
             lines.push(String::new());
-            lines.extend(docs::lines(
-                &crate::model::Docs {
-                    description: Some(description.clone()),
-                    ..Default::default()
-                },
-                &[],
-            ));
+            lines.extend(docs::prose(description));
         }
         let docs = docs::attributes(&lines);
         match &error.ty {
