@@ -327,8 +327,8 @@ fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter])
         quote!(response.empty().await)
     };
     let mut arms: Vec<TokenStream> = Vec::new();
-    let mut errors: Vec<&ErrorResponse> = operation.errors.iter().collect();
-    errors.sort_by_key(|error| error.status);
+    // `load` keeps errors in status order, so exact codes come out ascending.
+    let errors = &operation.errors;
     for error_response in errors
         .iter()
         .filter(|e| matches!(e.status, StatusCode::Code(_)))

@@ -887,7 +887,8 @@ impl<'a> Lowering<'a> {
             };
             if status.is_success() {
                 if success.status.is_some() {
-                    // Every 2xx decodes as the first one's body; say so where they differ.
+                    // Every 2xx decodes as the first one's body; warn when a later one has a JSON
+                    // body the first lacks, since that body is then never read.
                     if json_media(&response.content).is_some() && success.ty.is_none() {
                         self.warn(
                             &response_pointer,
