@@ -141,20 +141,13 @@ impl Namespace {
 
 /// Reduces `raw` to ASCII words separated by spaces, keeping the case boundaries heck splits on.
 ///
-/// A non-ASCII letter becomes a word of its own spelling its code point (`é` → `u00e9`), so distinct
-/// wire names stay distinct identifiers instead of collapsing to the same ASCII remainder.
+/// Non-ASCII letters are transliterated (`café` → `cafe`, `Ünïcode` → `Unicode`); a name that then
+/// meets another one is told apart by the [`Namespace`] of its scope, like any other collision.
 fn ascii_words(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if c.is_alphanumeric() {
-            out.push_str(&format!(" u{:04x} ", u32::from(c)));
-        } else {
-            out.push(' ');
-        }
-    }
-    out
+    deunicode::deunicode_with_tofu(raw, " ")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 fn prefix_if_digit(name: String, prefix: &str) -> String {
@@ -212,9 +205,13 @@ mod tests {
 
     #[test]
     fn non_ascii_names_stay_distinct_and_valid() {
-        assert_eq!(value_name("café"), "caf_u00e9");
-        assert_ne!(value_name("naïve"), value_name("naive"));
-        assert_eq!(type_name("Ünïcode"), "U00dcNU00efCode");
+        assert_eq!(value_name("café"), "cafe");
+        assert_eq!(type_name("Ünïcode"), "Unicode");
+        assert_eq!(value_name("größe"), "grosse");
+        assert_eq!(type_name("日本"), "RiBen");
+        let mut fields = Namespace::new();
+        assert_eq!(fields.claim(value_name("naive")), "naive");
+        assert_eq!(fields.claim(value_name("naïve")), "naive_2");
     }
 
     #[test]
