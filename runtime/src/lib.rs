@@ -11,6 +11,7 @@ pub mod nullable;
 mod params;
 mod response;
 mod secret;
+pub mod tagged;
 pub mod validate;
 
 pub use client::{BuildError, ClientConfig, HttpClient, ReceivedResponse};

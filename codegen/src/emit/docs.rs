@@ -37,6 +37,7 @@ pub(crate) fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
         paragraphs.push("**Deprecated** by the API.".to_owned());
     }
     paragraphs.extend(extra.iter().cloned());
+    paragraphs.extend(docs.notes.iter().cloned());
     if let Some(default) = &docs.default {
         paragraphs.push(format!("Default: `{}`", inline_code(default)));
     }

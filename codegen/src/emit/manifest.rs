@@ -1,6 +1,7 @@
 //! `Cargo.toml` of a generated crate.
 
-use crate::model::Api;
+use crate::model::usage::mentions;
+use crate::model::{Api, TypeRef};
 
 /// Where the generated crate finds the runtime crate, and whether it stands alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,14 @@ pub(crate) fn manifest(api: &Api, header: &str, options: &ManifestOptions) -> St
     let description = format!("Typed async client for the {} {}.", api.title, api.version)
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
+    let uuid = if api
+        .type_refs()
+        .any(|ty| mentions(ty, &|ty| *ty == TypeRef::Uuid))
+    {
+        "uuid = { version = \"1\", features = [\"serde\"] }\n"
+    } else {
+        ""
+    };
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -39,7 +48,7 @@ client-runtime = {{ path = "{runtime}" }}
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-
+{uuid}
 [lints.rust]
 missing_docs = "warn"
 unsafe_code = "forbid"

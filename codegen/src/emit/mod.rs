@@ -4,6 +4,7 @@ mod client;
 mod docs;
 pub(crate) mod manifest;
 mod operations;
+mod rules;
 mod types;
 
 use crate::model::{Api, TypeRef};
@@ -47,6 +48,7 @@ fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Double => quote!(f64),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Uuid => quote!(uuid::Uuid),
         TypeRef::List(item) => {
             let item = type_tokens(item, scope);
             quote!(Vec<#item>)
@@ -60,6 +62,10 @@ fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(inner, scope);
             quote!(Option<#inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(Box<#inner>)
         }
     }
 }

@@ -2,8 +2,10 @@
 //! the `Client` methods that start each request.
 
 use super::docs;
+use super::rules;
 use super::types::Scope;
 use super::{ident, type_tokens};
+use crate::model::usage::Usage;
 use crate::model::{
     Api, ErrorResponse, Operation, Parameter, ParameterLocation, StatusCode, TypeRef,
 };
@@ -12,8 +14,9 @@ use quote::{format_ident, quote};
 
 /// The `operations` module.
 pub(crate) fn module(api: &Api) -> TokenStream {
+    let usage = Usage::of(api);
     let items = api.operations.iter().map(|operation| {
-        let builder = builder(operation);
+        let builder = builder(operation, &usage);
         let error = error_enum(operation);
         quote!(#builder #error)
     });
@@ -174,7 +177,7 @@ fn client_method(operation: &Operation) -> TokenStream {
     }
 }
 
-fn builder(operation: &Operation) -> TokenStream {
+fn builder(operation: &Operation, usage: &Usage<'_>) -> TokenStream {
     let name = ident(&operation.type_name);
     let method = &operation.name;
     let struct_doc = format!(
@@ -239,7 +242,8 @@ fn builder(operation: &Operation) -> TokenStream {
         }
     });
 
-    let send = send(operation, &required, &optional);
+    let check = check(operation, usage);
+    let send = send(operation, &required, &optional, check.is_some());
     quote! {
         #[doc = #struct_doc]
         #[derive(Debug, Clone)]
@@ -256,12 +260,59 @@ fn builder(operation: &Operation) -> TokenStream {
 
             #(#setters)*
             #body_setter
+            #check
             #send
         }
     }
 }
 
-fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter]) -> TokenStream {
+/// A method checking parameters and body against the API's rules, if any apply.
+fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
+    let mut statements = Vec::new();
+    for parameter in &operation.parameters {
+        if !usage.has_rules(&parameter.constraints, &parameter.ty) {
+            continue;
+        }
+        let field = ident(&parameter.name);
+        let value = quote!(value);
+        let checks = rules::checks(
+            usage,
+            &parameter.wire_name,
+            &value,
+            &parameter.ty,
+            &parameter.constraints,
+        );
+        statements.push(if parameter.required {
+            quote!({ let value = &self.#field; #(#checks)* })
+        } else {
+            quote!(if let Some(value) = &self.#field { #(#checks)* })
+        });
+    }
+    if operation
+        .body
+        .as_ref()
+        .is_some_and(|body| usage.holds_checked(&body.ty))
+    {
+        statements.push(quote!(client_runtime::Validate::validate(&self.body)?;));
+    }
+    if statements.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        /// The first parameter or body value that breaks a rule of the API description.
+        fn check(&self) -> Result<(), client_runtime::ValidationError> {
+            #(#statements)*
+            Ok(())
+        }
+    })
+}
+
+fn send(
+    operation: &Operation,
+    required: &[&Parameter],
+    optional: &[&Parameter],
+    checked: bool,
+) -> TokenStream {
     let error = error_name(operation);
     let success = match &operation.success.ty {
         Some(ty) => type_tokens(ty, Scope::Elsewhere),
@@ -356,6 +407,14 @@ fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter])
         lines.extend(success_docs);
         lines.push(String::new());
     }
+    if checked {
+        lines.push(
+            "A parameter or body that breaks a rule of the API description is refused before \
+             anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest)."
+                .to_owned(),
+        );
+        lines.push(String::new());
+    }
     lines.push(format!(
         "A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`{}`]; \
          transport failures, undocumented statuses and bodies that do not decode are the other \
@@ -365,9 +424,12 @@ fn send(operation: &Operation, required: &[&Parameter], optional: &[&Parameter])
     let docs = docs::attributes(&lines);
     let error = ident(&error);
     let mutable = (query.is_some() || !headers.is_empty() || body.is_some()).then(|| quote!(mut));
+    let check =
+        checked.then(|| quote!(self.check().map_err(client_runtime::Error::InvalidRequest)?;));
     quote! {
         #docs
         pub async fn send(self) -> Result<client_runtime::Response<#success>, client_runtime::Error<#error>> {
+            #check
             let #mutable request = self.client.http().request(client_runtime::Method::#http_method, #path);
             #query
             #(#headers)*

@@ -1,29 +1,90 @@
-//! `types.rs` of a generated crate: one Rust item per [`TypeDef`].
+//! `types.rs` of a generated crate: one Rust item per [`TypeDef`], builders for the structs a
+//! request can carry, and the checks of the API's rules.
 
 use super::docs;
+use super::rules;
 use super::{ident, type_tokens};
-use crate::model::{Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::model::usage::Usage;
+use crate::model::{
+    Api, EnumVariant, Field, IntegerVariant, Literal, Presence, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
+};
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// The `types` module.
 pub(crate) fn module(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+    let usage = Usage::of(api);
+    let items = api.types.iter().map(|def| type_def(def, &usage));
+    let builders: Vec<TokenStream> = api
+        .types
+        .iter()
+        .filter(|def| usage.sent.contains(&def.name))
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct { fields, additional } => {
+                Some(builder(def, fields, additional.as_ref(), &usage))
+            }
+            _ => None,
+        })
+        .collect();
+    let builders = (!builders.is_empty()).then(|| {
+        quote! {
+            /// Builders for the types a request carries: each checks required properties and the
+            /// API's rules when it builds.
+            pub mod builders {
+                #[allow(unused_imports)]
+                use super::*;
+                #(#builders)*
+            }
+        }
+    });
+    let defaults: Vec<TokenStream> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => Some(default_functions(def, fields)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let defaults = (!defaults.is_empty()).then(|| {
+        quote! {
+            /// The API's default values, for properties a message leaves out.
+            mod defaults {
+                #[allow(unused_imports)]
+                use super::*;
+                #(#defaults)*
+            }
+        }
+    });
     quote! {
         //! Every schema of the API as a Rust type.
         #(#items)*
+        #builders
+        #defaults
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, usage: &Usage<'_>) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct { fields, additional } => structure(def, fields, additional.as_ref()),
+        TypeKind::Struct { fields, additional } => {
+            structure(def, fields, additional.as_ref(), usage)
+        }
         TypeKind::Enum { variants } => string_enum(def, variants),
-        TypeKind::Union { variants } => union(def, variants),
+        TypeKind::IntegerEnum { variants } => integer_enum(def, variants),
+        TypeKind::Union {
+            variants,
+            discriminator: Some(property),
+        } => tagged_union(def, variants, property, usage),
+        TypeKind::Union {
+            variants,
+            discriminator: None,
+        } => untagged_union(def, variants, usage),
         TypeKind::Alias(target) => {
             let docs = item_docs(def);
             let name = ident(&def.name);
-            let target = type_tokens(target, Scope::Types);
+            let target = tokens(target);
             quote! {
                 #docs
                 pub type #name = #target;
@@ -47,77 +108,170 @@ fn item_docs(def: &TypeDef) -> TokenStream {
     docs::attributes(&lines)
 }
 
-fn structure(def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn tokens(ty: &TypeRef) -> TokenStream {
+    type_tokens(ty, Scope::Types)
+}
+
+/// The field type a struct declares for `field`.
+fn field_type(field: &Field) -> TokenStream {
+    let inner = tokens(&field.ty);
+    match field.presence {
+        Presence::Required | Presence::Defaulted => inner,
+        Presence::Nullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::OptionalNullable => quote!(Option<Option<#inner>>),
+    }
+}
+
+/// The type of the map keeping properties beyond the listed ones.
+fn additional_type(value: &TypeRef) -> TokenStream {
+    match value {
+        TypeRef::Json => quote!(serde_json::Map<String, serde_json::Value>),
+        value => {
+            let value = tokens(value);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+    }
+}
+
+fn default_function_name(def: &TypeDef, field: &Field) -> proc_macro2::Ident {
+    format_ident!(
+        "{}_{}",
+        def.name.to_snake_case(),
+        field.name.trim_end_matches('_')
+    )
+}
+
+fn structure(
+    def: &TypeDef,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    usage: &Usage<'_>,
+) -> TokenStream {
     let docs = item_docs(def);
     let name = ident(&def.name);
     let all_optional = fields.iter().all(|field| {
         matches!(
             field.presence,
-            Presence::Optional | Presence::OptionalNullable
+            Presence::Optional | Presence::OptionalNullable | Presence::Defaulted
         )
     });
-    let default = all_optional.then(|| quote!(Default,));
-    let fields = fields.iter().map(field);
-    let additional = additional.map(|value| {
-        let value = type_tokens(value, Scope::Types);
+    let has_defaults = fields
+        .iter()
+        .any(|field| field.presence == Presence::Defaulted);
+    let derive_default = (all_optional && !has_defaults).then(|| quote!(Default,));
+    let declared = fields.iter().map(|field| struct_field(def, field));
+    let additional_field = additional.map(|value| {
+        let ty = additional_type(value);
         quote! {
-            /// Properties sent beyond the ones listed above, kept as received.
+            /// Properties not listed above, kept as received so that they are sent back unchanged.
             #[serde(flatten)]
-            pub additional_properties: std::collections::BTreeMap<String, #value>,
+            pub additional_properties: #ty,
         }
     });
+    let default_impl = (all_optional && has_defaults).then(|| {
+        let values = fields.iter().map(|field| {
+            let field_name = ident(&field.name);
+            if field.presence == Presence::Defaulted {
+                let function = default_function_name(def, field);
+                quote!(#field_name: defaults::#function(),)
+            } else {
+                quote!(#field_name: None,)
+            }
+        });
+        let additional = additional.map(|_| quote!(additional_properties: Default::default(),));
+        quote! {
+            impl Default for #name {
+                /// Every optional property unset, and those with a default at their default.
+                fn default() -> Self {
+                    Self {
+                        #(#values)*
+                        #additional
+                    }
+                }
+            }
+        }
+    });
+    let builder_fn = usage.sent.contains(&def.name).then(|| {
+        let builder = format_ident!("{}Builder", def.name);
+        let doc = format!(
+            " Starts a [`{builder}`](builders::{builder}), which checks required properties and the \
+             API's rules when it builds."
+        );
+        quote! {
+            impl #name {
+                #[doc = #doc]
+                pub fn builder() -> builders::#builder {
+                    builders::#builder::default()
+                }
+            }
+        }
+    });
+    let validate = usage
+        .checked
+        .contains(&def.name)
+        .then(|| struct_validate(def, fields, usage));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
         pub struct #name {
-            #(#fields)*
-            #additional
+            #(#declared)*
+            #additional_field
         }
+        #default_impl
+        #builder_fn
+        #validate
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+fn field_docs(field: &Field) -> Vec<String> {
     let mut extra = Vec::new();
     if let Some(note) = docs::constraint_note(&field.constraints) {
         extra.push(note);
     }
+    let wire = docs::inline_code(&field.wire_name);
     extra.push(match field.presence {
-        Presence::Required => format!("JSON: `{}`, required.", docs::inline_code(&field.wire_name)),
-        Presence::Optional => format!("JSON: `{}`, optional.", docs::inline_code(&field.wire_name)),
-        Presence::Nullable => format!(
-            "JSON: `{}`, required, may be `null`.",
-            docs::inline_code(&field.wire_name)
-        ),
+        Presence::Required => format!("JSON: `{wire}`, required."),
+        Presence::Optional => format!("JSON: `{wire}`, optional."),
+        Presence::Nullable => format!("JSON: `{wire}`, required, may be `null`."),
         Presence::OptionalNullable => format!(
-            "JSON: `{}`, optional, may be `null`: `None` leaves it out, `Some(None)` sends `null`.",
-            docs::inline_code(&field.wire_name)
+            "JSON: `{wire}`, optional, may be `null`: `None` leaves it out, `Some(None)` sends `null`."
         ),
+        Presence::Defaulted => {
+            format!("JSON: `{wire}`, optional; when absent it takes the default below.")
+        }
     });
-    let docs = docs::attributes(&docs::lines(&field.docs, &extra));
+    docs::lines(&field.docs, &extra)
+}
+
+fn struct_field(def: &TypeDef, field: &Field) -> TokenStream {
+    let docs = docs::attributes(&field_docs(field));
     let name = ident(&field.name);
     let rename = (field.name != field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
     });
-    let inner = type_tokens(&field.ty, Scope::Types);
-    let (ty, presence) = match field.presence {
-        Presence::Required => (inner, None),
-        Presence::Nullable => (quote!(Option<#inner>), None),
-        Presence::Optional => (
-            quote!(Option<#inner>),
-            Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
-        ),
-        Presence::OptionalNullable => (
-            quote!(Option<Option<#inner>>),
-            Some(quote! {
-                #[serde(
-                    default,
-                    skip_serializing_if = "Option::is_none",
-                    with = "client_runtime::double_option"
-                )]
-            }),
-        ),
+    let presence = match field.presence {
+        Presence::Required => None,
+        // Serde reads a missing `Option` as `None`; a required property must be there.
+        Presence::Nullable => {
+            Some(quote!(#[serde(deserialize_with = "client_runtime::nullable::deserialize")]))
+        }
+        Presence::Optional => {
+            Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
+        }
+        Presence::OptionalNullable => Some(quote! {
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "client_runtime::double_option"
+            )]
+        }),
+        Presence::Defaulted => {
+            let function = format!("defaults::{}", default_function_name(def, field));
+            Some(quote!(#[serde(default = #function)]))
+        }
     };
+    let ty = field_type(field);
     quote! {
         #docs
         #rename
@@ -126,11 +280,227 @@ fn field(field: &Field) -> TokenStream {
     }
 }
 
+/// `fn` items returning each default of `def`'s fields.
+fn default_functions(def: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .filter_map(|field| {
+            let literal = field.default.as_ref()?;
+            let function = default_function_name(def, field);
+            let ty = tokens(&field.ty);
+            let value = match literal {
+                Literal::Boolean(flag) => quote!(#flag),
+                Literal::Integer(value) => {
+                    let value = proc_macro2::Literal::i64_unsuffixed(*value);
+                    quote!(#value)
+                }
+                Literal::Number(value) => {
+                    let value = proc_macro2::Literal::f64_unsuffixed(*value);
+                    quote!(#value)
+                }
+                Literal::String(text) => quote!(#text.to_owned()),
+                Literal::Variant { ty, variant } => {
+                    let ty = ident(ty);
+                    let variant = ident(variant);
+                    quote!(#ty::#variant)
+                }
+            };
+            Some(quote! {
+                pub(super) fn #function() -> #ty {
+                    #value
+                }
+            })
+        })
+        .collect()
+}
+
+/// `impl Validate`, checking each field's rules.
+fn struct_validate(def: &TypeDef, fields: &[Field], usage: &Usage<'_>) -> TokenStream {
+    let name = ident(&def.name);
+    let checks = fields
+        .iter()
+        .filter(|field| usage.field_is_checked(field))
+        .map(|field| {
+            let access = ident(&field.name);
+            let value = quote!(value);
+            let checks = rules::checks(
+                usage,
+                &field.wire_name,
+                &value,
+                &field.ty,
+                &field.constraints,
+            );
+            match field.presence {
+                Presence::Required | Presence::Defaulted => quote! {
+                    let value = &self.#access;
+                    #(#checks)*
+                },
+                Presence::Optional | Presence::Nullable => quote! {
+                    if let Some(value) = &self.#access {
+                        #(#checks)*
+                    }
+                },
+                Presence::OptionalNullable => quote! {
+                    if let Some(Some(value)) = &self.#access {
+                        #(#checks)*
+                    }
+                },
+            }
+        });
+    quote! {
+        impl client_runtime::Validate for #name {
+            fn validate(&self) -> Result<(), client_runtime::ValidationError> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The builder of a struct a request can carry.
+fn builder(
+    def: &TypeDef,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    usage: &Usage<'_>,
+) -> TokenStream {
+    let target = ident(&def.name);
+    let name = format_ident!("{}Builder", def.name);
+    let doc = format!(
+        " Builds a [`{0}`]: set properties with the methods named after them, then \
+         [`build`](Self::build).",
+        def.name
+    );
+    let slots = fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let inner = tokens(&field.ty);
+        match field.presence {
+            Presence::Nullable | Presence::OptionalNullable => {
+                quote!(#field_name: Option<Option<#inner>>,)
+            }
+            _ => quote!(#field_name: Option<#inner>,),
+        }
+    });
+    // A property called `build` or `additional_property` would clash with the builder's own methods.
+    let setter_name = |field: &Field| {
+        if matches!(field.name.as_str(), "build" | "additional_property") {
+            format_ident!("set_{}", field.name)
+        } else {
+            ident(&field.name)
+        }
+    };
+    let setters = fields.iter().map(|field| {
+        let slot = ident(&field.name);
+        let setter = setter_name(field);
+        let mut lines = field_docs(field);
+        if matches!(
+            field.presence,
+            Presence::Nullable | Presence::OptionalNullable
+        ) {
+            lines.push(String::new());
+            lines.push("`None` sends `null`.".to_owned());
+        }
+        let docs = docs::attributes(&lines);
+        let (argument, value) = match (&field.ty, field.presence) {
+            (_, Presence::Nullable | Presence::OptionalNullable) => {
+                let inner = tokens(&field.ty);
+                (quote!(Option<#inner>), quote!(value))
+            }
+            (TypeRef::String, _) => (quote!(impl Into<String>), quote!(value.into())),
+            (TypeRef::Boxed(inner), _) => {
+                let inner = tokens(inner);
+                (quote!(#inner), quote!(Box::new(value)))
+            }
+            (ty, _) => (tokens(ty), quote!(value)),
+        };
+        quote! {
+            #docs
+            pub fn #setter(mut self, value: #argument) -> Self {
+                self.#slot = Some(#value);
+                self
+            }
+        }
+    });
+    let values = fields.iter().map(|field| {
+        let slot = ident(&field.name);
+        let wire = &field.wire_name;
+        match field.presence {
+            Presence::Required | Presence::Nullable => quote! {
+                #slot: self.#slot.ok_or_else(|| client_runtime::ValidationError::missing(#wire))?,
+            },
+            Presence::Optional | Presence::OptionalNullable => quote!(#slot: self.#slot,),
+            Presence::Defaulted => {
+                let function = default_function_name(def, field);
+                quote!(#slot: self.#slot.unwrap_or_else(super::defaults::#function),)
+            }
+        }
+    });
+    let additional_slot = additional.map(|value| {
+        let ty = additional_type(value);
+        quote!(additional_properties: #ty,)
+    });
+    let additional_setter = additional.map(|value| {
+        let value_ty = match value {
+            TypeRef::Json => quote!(serde_json::Value),
+            other => tokens(other),
+        };
+        quote! {
+            /// Adds a property the API description does not list.
+            pub fn additional_property(mut self, name: impl Into<String>, value: #value_ty) -> Self {
+                self.additional_properties.insert(name.into(), value);
+                self
+            }
+        }
+    });
+    let additional_value =
+        additional.map(|_| quote!(additional_properties: self.additional_properties,));
+    let check = usage
+        .checked
+        .contains(&def.name)
+        .then(|| quote!(client_runtime::Validate::validate(&value)?;));
+    let build_doc = format!(
+        " The [`{}`], or the first required property left unset or rule broken.",
+        def.name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default)]
+        #[must_use]
+        pub struct #name {
+            #(#slots)*
+            #additional_slot
+        }
+
+        impl #name {
+            #(#setters)*
+            #additional_setter
+
+            #[doc = #build_doc]
+            pub fn build(self) -> Result<#target, client_runtime::ValidationError> {
+                let value = #target {
+                    #(#values)*
+                    #additional_value
+                };
+                #check
+                Ok(value)
+            }
+        }
+    }
+}
+
+fn wire_value_doc(wire: &str) -> String {
+    if wire.is_empty() {
+        " The empty string.".to_owned()
+    } else {
+        format!(" `{}`", docs::inline_code(wire))
+    }
+}
+
 fn string_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
     let docs = item_docs(def);
     let name = ident(&def.name);
     let declarations = variants.iter().map(|variant| {
-        let doc = format!(" `{}`", docs::inline_code(&variant.wire_value));
+        let doc = wire_value_doc(&variant.wire_value);
         let variant = ident(&variant.name);
         quote! {
             #[doc = #doc]
@@ -211,11 +581,126 @@ fn string_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
     }
 }
 
-fn union(def: &TypeDef, variants: &[UnionVariant]) -> TokenStream {
+fn integer_enum(def: &TypeDef, variants: &[IntegerVariant]) -> TokenStream {
     let docs = item_docs(def);
     let name = ident(&def.name);
     let declarations = variants.iter().map(|variant| {
-        let ty = type_tokens(&variant.ty, Scope::Types);
+        let doc = format!(" `{}`", variant.value);
+        let variant = ident(&variant.name);
+        quote! {
+            #[doc = #doc]
+            #variant,
+        }
+    });
+    let to_wire = variants.iter().map(|variant| {
+        let value = proc_macro2::Literal::i64_unsuffixed(variant.value);
+        let variant = ident(&variant.name);
+        quote!(Self::#variant => #value,)
+    });
+    let from_wire = variants.iter().map(|variant| {
+        let value = proc_macro2::Literal::i64_unsuffixed(variant.value);
+        let variant = ident(&variant.name);
+        quote!(#value => Self::#variant,)
+    });
+    quote! {
+        #docs
+        ///
+        /// A value this client does not know yet is kept in [`Self::Unknown`] and sent back unchanged.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#declarations)*
+            /// A value not listed in the API description, kept as received.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(#to_wire)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_wire)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                value.parse::<i64>().map(Self::from)
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                i64::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl client_runtime::ParamValue for #name {
+            fn to_param(&self) -> String {
+                self.value().to_string()
+            }
+        }
+    }
+}
+
+/// `impl Validate` for a union whose alternatives hold checked types.
+fn union_validate(
+    def: &TypeDef,
+    variants: &[UnionVariant],
+    usage: &Usage<'_>,
+) -> Option<TokenStream> {
+    if !usage.checked.contains(&def.name) {
+        return None;
+    }
+    let name = ident(&def.name);
+    let arms = variants
+        .iter()
+        .filter(|variant| usage.holds_checked(&variant.ty))
+        .map(|variant| {
+            let variant = ident(&variant.name);
+            quote!(Self::#variant(value) => client_runtime::Validate::validate(value),)
+        });
+    Some(quote! {
+        impl client_runtime::Validate for #name {
+            fn validate(&self) -> Result<(), client_runtime::ValidationError> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#arms)*
+                    _ => Ok(()),
+                }
+            }
+        }
+    })
+}
+
+fn untagged_union(def: &TypeDef, variants: &[UnionVariant], usage: &Usage<'_>) -> TokenStream {
+    let docs = item_docs(def);
+    let name = ident(&def.name);
+    let declarations = variants.iter().map(|variant| {
+        let ty = tokens(&variant.ty);
         let doc = format!(" The `{}` alternative.", variant.name);
         let variant = ident(&variant.name);
         quote! {
@@ -223,14 +708,96 @@ fn union(def: &TypeDef, variants: &[UnionVariant]) -> TokenStream {
             #variant(#ty),
         }
     });
+    let validate = union_validate(def, variants, usage);
     quote! {
         #docs
         ///
-        /// Decoding tries the alternatives in the order listed and keeps the first that fits.
+        /// Decoding tries the alternatives in the order listed and keeps the first that fits; a
+        /// value that fits none is an error.
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#declarations)*
         }
+        #validate
+    }
+}
+
+fn tagged_union(
+    def: &TypeDef,
+    variants: &[UnionVariant],
+    property: &str,
+    usage: &Usage<'_>,
+) -> TokenStream {
+    let docs = item_docs(def);
+    let name = ident(&def.name);
+    let declarations = variants.iter().map(|variant| {
+        let ty = tokens(&variant.ty);
+        let tags: Vec<String> = variant
+            .tags
+            .iter()
+            .map(|tag| format!("`{}`", docs::inline_code(tag)))
+            .collect();
+        let doc = format!(
+            " `{}` is {}.",
+            docs::inline_code(property),
+            tags.join(" or ")
+        );
+        let variant = ident(&variant.name);
+        quote! {
+            #[doc = #doc]
+            #variant(#ty),
+        }
+    });
+    let encode_arms = variants.iter().map(|variant| {
+        let tag = variant.tags.first().cloned().unwrap_or_default();
+        let variant = ident(&variant.name);
+        quote! {
+            Self::#variant(value) => client_runtime::tagged::serialize(value, #property, #tag, serializer),
+        }
+    });
+    let decode_arms = variants.iter().map(|variant| {
+        let tags = &variant.tags;
+        let variant = ident(&variant.name);
+        quote! {
+            #(#tags)|* => client_runtime::tagged::decode(value).map(Self::#variant),
+        }
+    });
+    let validate = union_validate(def, variants, usage);
+    let item_doc = format!(
+        " The `{}` property says which alternative a value is. A value whose tag this client does \
+         not know is kept in [`Self::Unknown`] and sent back unchanged.",
+        docs::inline_code(property)
+    );
+    quote! {
+        #docs
+        ///
+        #[doc = #item_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#declarations)*
+            /// An alternative this client does not know, kept as received.
+            Unknown(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode_arms)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = client_runtime::tagged::split(deserializer, #property)?;
+                match tag.as_str() {
+                    #(#decode_arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        #validate
     }
 }

@@ -2,11 +2,12 @@
 
 use super::pointer::Pointer;
 use crate::model::naming::{self, Namespace};
+use crate::model::recursion;
 use crate::model::{
-    Api, Bound, Constraints, Diagnostic, Docs, EnumVariant, ErrorResponse, Field, Method,
-    Operation, Parameter, ParameterLocation, Presence, RequestBody, SecurityScheme, Server,
-    ServerVariable, Severity, StatusCode, SuccessResponse, Tag, TypeDef, TypeKind, TypeRef,
-    UnionVariant,
+    Api, Bound, Constraints, Diagnostic, Docs, EnumVariant, ErrorResponse, Field, IntegerVariant,
+    Literal, Method, Operation, Parameter, ParameterLocation, Presence, RequestBody,
+    SecurityScheme, Server, ServerVariable, Severity, StatusCode, SuccessResponse, Tag, TypeDef,
+    TypeKind, TypeRef, UnionVariant,
 };
 use indexmap::IndexMap;
 use openapiv3 as oa;
@@ -20,6 +21,9 @@ pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
     let mut lowering = Lowering::new(document);
     lowering.lower_components();
     let operations = lowering.lower_operations();
+    lowering.apply_defaults();
+    let cycle_warnings = recursion::break_cycles(&mut lowering.types);
+    lowering.diagnostics.extend(cycle_warnings);
     let api = Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
@@ -111,6 +115,11 @@ struct Lowering<'a> {
     type_names: Namespace,
     types: Vec<TypeDef>,
     diagnostics: Vec<Diagnostic>,
+    /// Nodes typed as any JSON value because they cannot be represented, with the reason.
+    degraded: Vec<(Pointer, String)>,
+    /// Optional properties with a `default`, settled once every type is known:
+    /// (struct name, field name, default value, pointer of the default).
+    pending_defaults: Vec<(String, String, serde_json::Value, Pointer)>,
 }
 
 impl<'a> Lowering<'a> {
@@ -134,6 +143,8 @@ impl<'a> Lowering<'a> {
             type_names,
             types: Vec::new(),
             diagnostics: Vec::new(),
+            degraded: Vec::new(),
+            pending_defaults: Vec::new(),
         }
     }
 
@@ -143,6 +154,32 @@ impl<'a> Lowering<'a> {
             pointer: pointer.to_string(),
             message: message.into(),
         });
+    }
+
+    /// Reports that the node at `pointer` cannot be represented and types it as any JSON value;
+    /// the field or type holding it says why in its docs.
+    fn degrade(&mut self, pointer: &Pointer, reason: &str) -> TypeRef {
+        self.warn(pointer, format!("{reason}; typed as any JSON value"));
+        self.degraded.push((pointer.clone(), reason.to_owned()));
+        TypeRef::Json
+    }
+
+    /// Doc notes for the degraded nodes at or under `pointer`, recorded since `since`.
+    fn degraded_notes(&self, since: usize, pointer: &Pointer) -> Vec<String> {
+        let prefix = pointer.to_string();
+        self.degraded[since..]
+            .iter()
+            .filter(|(at, _)| {
+                let at = at.to_string();
+                at == prefix || at.starts_with(&format!("{prefix}/"))
+            })
+            .map(|(at, reason)| {
+                format!(
+                    "Kept as raw JSON: the API description at `{at}` cannot be expressed as a Rust \
+                     type ({reason})."
+                )
+            })
+            .collect()
     }
 
     fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
@@ -171,15 +208,19 @@ impl<'a> Lowering<'a> {
                 .join("schemas")
                 .join(&name);
             let hint = NameHint::component(rust_name.clone());
+            let degraded_before = self.degraded.len();
             let ty = match self.lower_schema(schema, &hint, &pointer) {
                 TypeRef::Nullable(inner) => *inner,
                 ty => ty,
             };
             if ty != TypeRef::Named(rust_name.clone()) {
-                let docs = match schema {
+                let mut docs = match schema {
                     ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
                     ReferenceOr::Reference { .. } => Docs::default(),
                 };
+                if contains_json(&ty) {
+                    docs.notes = self.degraded_notes(degraded_before, &pointer);
+                }
                 self.types.push(TypeDef {
                     name: rust_name,
                     docs,
@@ -232,15 +273,10 @@ impl<'a> Lowering<'a> {
                 );
                 TypeRef::Json
             }
-            None => {
-                self.warn(
-                    pointer,
-                    format!(
-                        "`$ref: {reference}` is not a component schema; typed as any JSON value"
-                    ),
-                );
-                TypeRef::Json
-            }
+            None => self.degrade(
+                pointer,
+                &format!("`$ref: {reference}` is not a component schema"),
+            ),
         }
     }
 
@@ -255,10 +291,9 @@ impl<'a> Lowering<'a> {
             oa::SchemaKind::Type(oa::Type::String(string)) => {
                 self.lower_string(string, data, hint, pointer)
             }
-            oa::SchemaKind::Type(oa::Type::Integer(integer)) => match integer.format {
-                oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32) => TypeRef::Int32,
-                _ => TypeRef::Int64,
-            },
+            oa::SchemaKind::Type(oa::Type::Integer(integer)) => {
+                self.lower_integer(integer, data, hint, pointer)
+            }
             oa::SchemaKind::Type(oa::Type::Number(number)) => match number.format {
                 oa::VariantOrUnknownOrEmpty::Item(oa::NumberFormat::Float) => TypeRef::Float,
                 _ => TypeRef::Double,
@@ -278,13 +313,7 @@ impl<'a> Lowering<'a> {
             oa::SchemaKind::AnyOf { any_of } => {
                 self.lower_union(any_of, data, hint, &pointer.join("anyOf"))
             }
-            oa::SchemaKind::Not { .. } => {
-                self.warn(
-                    pointer,
-                    "`not` schemas cannot be expressed as a Rust type; typed as any JSON value",
-                );
-                TypeRef::Json
-            }
+            oa::SchemaKind::Not { .. } => self.degrade(pointer, "a `not` schema"),
             oa::SchemaKind::Any(any) => self.lower_any(any, data, hint, pointer),
         };
         if data.nullable {
@@ -334,7 +363,51 @@ impl<'a> Lowering<'a> {
         match &string.format {
             oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::DateTime) => TypeRef::DateTime,
             oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::Date) => TypeRef::Date,
+            oa::VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
             _ => TypeRef::String,
+        }
+    }
+
+    fn lower_integer(
+        &mut self,
+        integer: &oa::IntegerType,
+        data: &oa::SchemaData,
+        hint: &NameHint,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
+        if !values.is_empty() {
+            // `x-enum-varnames` (or `x-enumNames`) name the values, where a spec gives them.
+            let given: Vec<&str> = ["x-enum-varnames", "x-enumNames"]
+                .iter()
+                .find_map(|key| data.extensions.get(*key))
+                .and_then(serde_json::Value::as_array)
+                .map(|names| names.iter().filter_map(serde_json::Value::as_str).collect())
+                .filter(|names: &Vec<&str>| names.len() == values.len())
+                .unwrap_or_default();
+            let mut names = Namespace::new();
+            names.claim("Unknown".to_owned());
+            let variants = values
+                .iter()
+                .enumerate()
+                .map(|(index, &value)| IntegerVariant {
+                    name: names.claim(match given.get(index) {
+                        Some(name) => naming::variant_name(name),
+                        None => naming::integer_variant_name(value),
+                    }),
+                    value,
+                })
+                .collect();
+            return self.define(
+                hint,
+                docs_of(data),
+                TypeKind::IntegerEnum { variants },
+                pointer,
+            );
+        }
+        match integer.format {
+            oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32) => TypeRef::Int32,
+            _ => TypeRef::Int64,
         }
     }
 
@@ -376,13 +449,7 @@ impl<'a> Lowering<'a> {
             Some("integer") => TypeRef::Int64,
             Some("number") => TypeRef::Double,
             Some("boolean") => TypeRef::Boolean,
-            Some(other) => {
-                self.warn(
-                    pointer,
-                    format!("unknown type `{other}`; typed as any JSON value"),
-                );
-                TypeRef::Json
-            }
+            Some(other) => self.degrade(pointer, &format!("unknown type `{other}`")),
         }
     }
 
@@ -393,13 +460,11 @@ impl<'a> Lowering<'a> {
         hint: &NameHint,
         pointer: &Pointer,
     ) -> TypeRef {
-        let closed = matches!(
-            shape.additional,
-            Some((oa::AdditionalProperties::Any(false), _))
-        );
+        // Without `additionalProperties`, a schema allows any other property: the struct keeps
+        // them, so what a server adds later survives a decode and re-encode.
         let additional = match shape.additional {
-            None | Some((oa::AdditionalProperties::Any(false), _)) => None,
-            Some((oa::AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
+            Some((oa::AdditionalProperties::Any(false), _)) => None,
+            None | Some((oa::AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
             Some((oa::AdditionalProperties::Schema(schema), additional_pointer)) => {
                 Some(self.lower_schema(schema, &hint.suffixed("Value"), &additional_pointer))
             }
@@ -407,7 +472,6 @@ impl<'a> Lowering<'a> {
         if shape.properties.is_empty() {
             return match additional {
                 Some(TypeRef::Json) => TypeRef::JsonObject,
-                None if !closed => TypeRef::JsonObject,
                 Some(value) => TypeRef::Map(Box::new(value)),
                 None => self.define(
                     hint,
@@ -429,6 +493,7 @@ impl<'a> Lowering<'a> {
         let mut fields = Vec::with_capacity(shape.properties.len());
         for (wire_name, (schema, property_pointer)) in shape.properties {
             let child_hint = hint.property(&wire_name);
+            let degraded_before = self.degraded.len();
             let ty = self.lower_boxed(schema, &child_hint, &property_pointer);
             let required = shape.required.contains(&wire_name);
             let (ty, nullable) = match ty {
@@ -441,14 +506,39 @@ impl<'a> Lowering<'a> {
                 (true, true) => Presence::Nullable,
                 (false, true) => Presence::OptionalNullable,
             };
-            let (docs, constraints) = self.describe(schema);
+            let mut docs = match schema {
+                // The referenced type carries its own docs.
+                ReferenceOr::Reference { .. } => Docs::default(),
+                ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
+            };
+            if contains_json(&ty) {
+                docs.notes = self.degraded_notes(degraded_before, &property_pointer);
+            }
+            let (constraints, default) = match self.resolve_boxed(schema, &property_pointer) {
+                Some((resolved, resolved_pointer)) => {
+                    let constraints = self.constraints(resolved, &resolved_pointer, &mut docs);
+                    let default = resolved.schema_data.default.clone();
+                    (constraints, default.map(|value| (value, resolved_pointer)))
+                }
+                None => (Constraints::default(), None),
+            };
+            let field_name = field_names.claim(naming::value_name(&wire_name));
+            if let (Presence::Optional, Some((value, default_pointer))) = (presence, default) {
+                self.pending_defaults.push((
+                    name.clone(),
+                    field_name.clone(),
+                    value,
+                    default_pointer.join("default"),
+                ));
+            }
             fields.push(Field {
-                name: field_names.claim(naming::value_name(&wire_name)),
+                name: field_name,
                 wire_name,
                 ty,
                 presence,
                 docs,
                 constraints,
+                default: None,
             });
         }
         self.types.push(TypeDef {
@@ -483,11 +573,10 @@ impl<'a> Lowering<'a> {
             match ObjectShape::of_schema(schema, &schema_pointer) {
                 Some(shape) => merged.merge(shape),
                 None => {
-                    self.warn(
+                    return self.degrade(
                         &part_pointer,
-                        "`allOf` mixes objects with a non-object schema; typed as any JSON value",
+                        "an `allOf` that mixes objects with a non-object schema",
                     );
-                    return TypeRef::Json;
                 }
             }
         }
@@ -506,6 +595,11 @@ impl<'a> Lowering<'a> {
         pointer: &Pointer,
     ) -> TypeRef {
         let mut names = Namespace::new();
+        let discriminator = data.discriminator.as_ref();
+        if discriminator.is_some() {
+            // The variant kept for tags this client does not know.
+            names.claim("Unknown".to_owned());
+        }
         let mut variants = Vec::with_capacity(alternatives.len());
         for (index, alternative) in alternatives.iter().enumerate() {
             let ty = self.lower_schema(
@@ -514,9 +608,63 @@ impl<'a> Lowering<'a> {
                 &pointer.join(index),
             );
             let name = names.claim(variant_name_for(&ty, index));
-            variants.push(UnionVariant { name, ty });
+            variants.push(UnionVariant {
+                name,
+                ty,
+                tags: Vec::new(),
+            });
         }
-        self.define(hint, docs_of(data), TypeKind::Union { variants }, pointer)
+        let discriminator = discriminator.and_then(|discriminator| {
+            self.discriminator_tags(discriminator, alternatives, &mut variants, pointer)
+        });
+        self.define(
+            hint,
+            docs_of(data),
+            TypeKind::Union {
+                variants,
+                discriminator,
+            },
+            pointer,
+        )
+    }
+
+    /// Fills each variant's tags from `discriminator`: the `mapping` keys that point to its
+    /// schema, or else the schema's component name. Returns the tag property, or `None` (an
+    /// untagged union, with a warning) when some alternative is not a component it can name.
+    fn discriminator_tags(
+        &mut self,
+        discriminator: &oa::Discriminator,
+        alternatives: &[ReferenceOr<oa::Schema>],
+        variants: &mut [UnionVariant],
+        pointer: &Pointer,
+    ) -> Option<String> {
+        for (index, (alternative, variant)) in
+            alternatives.iter().zip(variants.iter_mut()).enumerate()
+        {
+            let ReferenceOr::Reference { reference } = alternative else {
+                self.warn(
+                    &pointer.join(index),
+                    "a discriminator needs every alternative to be a `$ref` to a component \
+                     schema; decoded by trying each alternative in turn instead",
+                );
+                return None;
+            };
+            let component = component_schema_name(reference)?;
+            let mapped: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| {
+                    target.as_str() == reference.as_str() || target.as_str() == component
+                })
+                .map(|(tag, _)| tag.clone())
+                .collect();
+            variant.tags = if mapped.is_empty() {
+                vec![component.to_owned()]
+            } else {
+                mapped
+            };
+        }
+        Some(discriminator.property_name.clone())
     }
 
     /// Follows `$ref`s to a component schema; reports and gives up on any other reference.
@@ -553,12 +701,53 @@ impl<'a> Lowering<'a> {
         None
     }
 
-    /// Docs and constraints of a property's schema; for a reference, the referring node adds nothing.
-    fn describe(&self, schema: &ReferenceOr<Box<oa::Schema>>) -> (Docs, Constraints) {
+    /// [`Self::resolve_schema`] for a property's schema.
+    fn resolve_boxed(
+        &mut self,
+        schema: &'a ReferenceOr<Box<oa::Schema>>,
+        pointer: &Pointer,
+    ) -> Option<(&'a oa::Schema, Pointer)> {
         match schema {
-            ReferenceOr::Reference { .. } => (Docs::default(), Constraints::default()),
-            ReferenceOr::Item(schema) => (docs_of(&schema.schema_data), constraints_of(schema)),
+            ReferenceOr::Item(schema) => Some((schema, pointer.clone())),
+            ReferenceOr::Reference { reference } => {
+                let name = component_schema_name(reference)?;
+                let (name, target) = self.components.get_key_value(name)?;
+                let target_pointer = Pointer::root()
+                    .join("components")
+                    .join("schemas")
+                    .join(name);
+                self.resolve_schema(target, &target_pointer)
+            }
         }
+    }
+
+    /// The rules `schema` states. A `pattern` this client cannot check (one the `regex` crate does
+    /// not accept, such as a look-around) is dropped with a warning and a note in `docs`.
+    fn constraints(
+        &mut self,
+        schema: &oa::Schema,
+        pointer: &Pointer,
+        docs: &mut Docs,
+    ) -> Constraints {
+        let mut constraints = constraints_of(schema);
+        if let Some(pattern) = &constraints.pattern {
+            if let Err(error) = regex::Regex::new(pattern) {
+                let message = format!(
+                    "the pattern `{pattern}` is not checked before sending: {}",
+                    error
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("unsupported syntax")
+                );
+                self.warn(&pointer.join("pattern"), &message);
+                docs.notes.push(format!(
+                    "The pattern `{pattern}` is not checked before sending."
+                ));
+                constraints.pattern = None;
+            }
+        }
+        constraints
     }
 
     fn claim_name(&mut self, hint: &NameHint) -> String {
@@ -587,6 +776,105 @@ impl<'a> Lowering<'a> {
             pointer: pointer.to_string(),
         });
         TypeRef::Named(name)
+    }
+
+    /// Settles the defaults of optional properties now that every enum is known: a default the
+    /// field's type can hold makes the field [`Presence::Defaulted`]; others stay in the docs only.
+    fn apply_defaults(&mut self) {
+        for (type_name, field_name, value, pointer) in std::mem::take(&mut self.pending_defaults) {
+            let Some(ty) = self
+                .field_mut(&type_name, &field_name)
+                .map(|field| field.ty.clone())
+            else {
+                continue;
+            };
+            match self.literal(&ty, &value) {
+                Some(literal) => {
+                    if let Some(field) = self.field_mut(&type_name, &field_name) {
+                        field.presence = Presence::Defaulted;
+                        field.default = Some(literal);
+                    }
+                }
+                None if self.is_scalar(&ty) => self.warn(
+                    &pointer,
+                    format!("the default {value} does not fit the property's type; not applied"),
+                ),
+                None => {}
+            }
+        }
+    }
+
+    fn field_mut(&mut self, type_name: &str, field_name: &str) -> Option<&mut Field> {
+        self.types
+            .iter_mut()
+            .find(|def| def.name == type_name)
+            .and_then(|def| match &mut def.kind {
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter_mut().find(|field| field.name == field_name)
+                }
+                _ => None,
+            })
+    }
+
+    fn named_kind(&self, name: &str) -> Option<&TypeKind> {
+        self.types
+            .iter()
+            .find(|def| def.name == name)
+            .map(|def| &def.kind)
+    }
+
+    /// Whether `ty` is a string, number, boolean or enum, whose defaults can be written in Rust.
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String
+            | TypeRef::Boolean
+            | TypeRef::Int32
+            | TypeRef::Int64
+            | TypeRef::Float
+            | TypeRef::Double => true,
+            TypeRef::Named(name) => match self.named_kind(name) {
+                Some(TypeKind::Enum { .. } | TypeKind::IntegerEnum { .. }) => true,
+                Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `value` as a Rust literal of type `ty`, if it is one.
+    fn literal(&self, ty: &TypeRef, value: &serde_json::Value) -> Option<Literal> {
+        use serde_json::Value;
+        match (ty, value) {
+            (TypeRef::String, Value::String(text)) => Some(Literal::String(text.clone())),
+            (TypeRef::Boolean, Value::Bool(flag)) => Some(Literal::Boolean(*flag)),
+            (TypeRef::Int32, Value::Number(number)) => number
+                .as_i64()
+                .filter(|value| i32::try_from(*value).is_ok())
+                .map(Literal::Integer),
+            (TypeRef::Int64, Value::Number(number)) => number.as_i64().map(Literal::Integer),
+            (TypeRef::Float | TypeRef::Double, Value::Number(number)) => {
+                number.as_f64().map(Literal::Number)
+            }
+            (TypeRef::Named(name), _) => match self.named_kind(name)? {
+                TypeKind::Enum { variants } => variants
+                    .iter()
+                    .find(|variant| Some(variant.wire_value.as_str()) == value.as_str())
+                    .map(|variant| Literal::Variant {
+                        ty: name.clone(),
+                        variant: variant.name.clone(),
+                    }),
+                TypeKind::IntegerEnum { variants } => variants
+                    .iter()
+                    .find(|variant| Some(variant.value) == value.as_i64())
+                    .map(|variant| Literal::Variant {
+                        ty: name.clone(),
+                        variant: variant.name.clone(),
+                    }),
+                TypeKind::Alias(inner) => self.literal(inner, value),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     // ----- operations ----------------------------------------------------------------------
@@ -730,7 +1018,12 @@ impl<'a> Lowering<'a> {
                     let schema_pointer = pointer.join("schema");
                     let ty = self.lower_schema(schema, &hint, &schema_pointer);
                     let (docs, constraints) = match self.resolve_schema(schema, &schema_pointer) {
-                        Some((schema, _)) => (docs_of(&schema.schema_data), constraints_of(schema)),
+                        Some((schema, resolved_pointer)) => {
+                            let mut docs = docs_of(&schema.schema_data);
+                            let constraints =
+                                self.constraints(schema, &resolved_pointer, &mut docs);
+                            (docs, constraints)
+                        }
                         None => (Docs::default(), Constraints::default()),
                     };
                     (ty, docs, constraints)
@@ -1117,6 +1410,7 @@ fn docs_of(data: &oa::SchemaData) -> Docs {
         example: data.example.as_ref().map(ToString::to_string),
         default: data.default.as_ref().map(ToString::to_string),
         deprecated: data.deprecated,
+        notes: Vec::new(),
     }
 }
 
@@ -1273,9 +1567,22 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::Float | TypeRef::Double => "Number".to_owned(),
         TypeRef::DateTime => "DateTime".to_owned(),
         TypeRef::Date => "Date".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
         TypeRef::List(_) => "List".to_owned(),
         TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
-        TypeRef::Nullable(inner) => variant_name_for(inner, index),
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name_for(inner, index),
         TypeRef::Json => format!("Variant{}", index + 1),
+    }
+}
+
+/// Whether a value of `ty` is, or holds, untyped JSON.
+fn contains_json(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Json | TypeRef::JsonObject => true,
+        TypeRef::List(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Nullable(inner)
+        | TypeRef::Boxed(inner) => contains_json(inner),
+        _ => false,
     }
 }

@@ -5,6 +5,8 @@
 //! (see [`naming`]); every list is in a deterministic order.
 
 pub mod naming;
+pub mod recursion;
+pub mod usage;
 
 use std::collections::BTreeMap;
 
@@ -115,7 +117,8 @@ pub enum TypeKind {
     Struct {
         /// The properties, in document order.
         fields: Vec<Field>,
-        /// Properties beyond the named ones, when the schema allows and types them.
+        /// The type of properties beyond the named ones, which the struct keeps; `None` when the
+        /// schema says `additionalProperties: false` (extra properties are then ignored on decoding).
         additional: Option<TypeRef>,
     },
     /// A string enumeration. The emitted enum also keeps values the document does not list.
@@ -123,10 +126,18 @@ pub enum TypeKind {
         /// The listed values.
         variants: Vec<EnumVariant>,
     },
-    /// One of several shapes (`oneOf`/`anyOf`), tried in order.
+    /// An integer enumeration. The emitted enum also keeps values the document does not list.
+    IntegerEnum {
+        /// The listed values.
+        variants: Vec<IntegerVariant>,
+    },
+    /// One of several shapes (`oneOf`/`anyOf`).
     Union {
         /// The alternatives.
         variants: Vec<UnionVariant>,
+        /// The property whose value names the alternative (`discriminator.propertyName`); without
+        /// one, decoding tries the alternatives in order.
+        discriminator: Option<String>,
     },
     /// Another name for a type (a component schema that is an array, a map, a primitive…).
     Alias(TypeRef),
@@ -147,6 +158,28 @@ pub struct Field {
     pub docs: Docs,
     /// Validation rules the document states for the value.
     pub constraints: Constraints,
+    /// The value assumed when the property is absent, for [`Presence::Defaulted`] fields.
+    pub default: Option<Literal>,
+}
+
+/// A default value the generated code can write as a Rust expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A boolean.
+    Boolean(bool),
+    /// An integer.
+    Integer(i64),
+    /// A number.
+    Number(f64),
+    /// A string.
+    String(String),
+    /// A variant of a generated enum.
+    Variant {
+        /// The enum's Rust name.
+        ty: String,
+        /// The variant's Rust name.
+        variant: String,
+    },
 }
 
 /// Whether a property must be present, and whether it may be `null`.
@@ -160,6 +193,9 @@ pub enum Presence {
     Nullable,
     /// May be absent or null: `Option<Option<T>>`, so a write can tell "leave as is" from "clear".
     OptionalNullable,
+    /// May be absent, and absence means the schema's `default`: `T`, filled with [`Field::default`]
+    /// when absent and always sent.
+    Defaulted,
 }
 
 /// One value of a string enumeration.
@@ -171,6 +207,15 @@ pub struct EnumVariant {
     pub wire_value: String,
 }
 
+/// One value of an integer enumeration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntegerVariant {
+    /// The Rust identifier (UpperCamelCase).
+    pub name: String,
+    /// The value on the wire.
+    pub value: i64,
+}
+
 /// One alternative of a union.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
@@ -178,6 +223,8 @@ pub struct UnionVariant {
     pub name: String,
     /// The alternative's type.
     pub ty: TypeRef,
+    /// The discriminator values that select this alternative, when the union has a discriminator.
+    pub tags: Vec<String>,
 }
 
 /// A reference to a type, as it appears in a field, parameter or body.
@@ -201,6 +248,8 @@ pub enum TypeRef {
     DateTime,
     /// A calendar date.
     Date,
+    /// A UUID.
+    Uuid,
     /// `Vec<T>`.
     List(Box<TypeRef>),
     /// A map from string keys.
@@ -211,6 +260,8 @@ pub enum TypeRef {
     Json,
     /// `Option<T>` outside a field: a nullable array item or map value.
     Nullable(Box<TypeRef>),
+    /// `Box<T>`: a reference that would otherwise make a type contain itself.
+    Boxed(Box<TypeRef>),
 }
 
 /// Validation rules a schema states.
@@ -261,6 +312,8 @@ pub struct Docs {
     pub default: Option<String>,
     /// Whether the document marks it deprecated.
     pub deprecated: bool,
+    /// Remarks of the generator's own, e.g. why a value is kept as raw JSON.
+    pub notes: Vec<String>,
 }
 
 /// One HTTP operation.

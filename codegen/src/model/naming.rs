@@ -70,6 +70,15 @@ pub fn variant_name(raw: &str) -> String {
     }
 }
 
+/// An enum variant name for an integer value: `Value1`, `ValueMinus1`.
+pub fn integer_variant_name(value: i64) -> String {
+    if value < 0 {
+        format!("ValueMinus{}", value.unsigned_abs())
+    } else {
+        format!("Value{value}")
+    }
+}
+
 /// The variant name of an error response, from its status.
 pub fn status_variant_name(code: u16) -> String {
     let reason = match code {
@@ -175,6 +184,8 @@ mod tests {
         assert_eq!(type_name("3DSecure"), "Type3dSecure");
         assert_eq!(value_name("2fa"), "n_2fa");
         assert_eq!(variant_name("1"), "Value1");
+        assert_eq!(integer_variant_name(1), "Value1");
+        assert_eq!(integer_variant_name(-1), "ValueMinus1");
     }
 
     #[test]

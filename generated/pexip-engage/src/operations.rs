@@ -43,10 +43,26 @@ impl<'a> GetCustomerById<'a> {
         self.accept_language = Some(accept_language.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_correlation_id {
+            client_runtime::validate::length("X-Correlation-Id", value, Some(1), None)?;
+        }
+        if let Some(value) = &self.accept_language {
+            client_runtime::validate::length("Accept-Language", value, Some(1), None)?;
+        }
+        {
+            let value = &self.id;
+            client_runtime::validate::length("id", value, Some(1), None)?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// The customer was found and is returned in the `data` member.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`GetCustomerByIdError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -55,6 +71,7 @@ impl<'a> GetCustomerById<'a> {
         client_runtime::Response<crate::types::CustomerResponse>,
         client_runtime::Error<GetCustomerByIdError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()

@@ -112,12 +112,18 @@ pub struct Translation {
     ///
     /// JSON: `value`, required.
     pub value: String,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Envelope returned when a single customer is fetched.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerResponse {
     /// JSON: `data`, required.
     pub data: Customer,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Geographic coordinates of the address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -171,18 +177,22 @@ pub struct CustomerLocation {
     /// City name, in the language resolved for this request.
     ///
     /// JSON: `city`, required, may be `null`.
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub city: Option<serde_json::Map<String, serde_json::Value>>,
     /// State or province, in the language resolved for this request.
     ///
     /// JSON: `state`, required, may be `null`.
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub state: Option<serde_json::Map<String, serde_json::Value>>,
     /// First address line, in the language resolved for this request.
     ///
     /// JSON: `street1`, required, may be `null`.
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub street1: Option<serde_json::Map<String, serde_json::Value>>,
     /// Second address line, in the language resolved for this request.
     ///
     /// JSON: `street2`, required, may be `null`.
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub street2: Option<serde_json::Map<String, serde_json::Value>>,
     /// Postal (ZIP) code.
     ///
@@ -218,9 +228,9 @@ pub struct CustomerLocation {
     ///
     /// JSON: `translations`, required.
     pub translations: LocationTranslations,
-    /// Properties sent beyond the ones listed above, kept as received.
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// A customer of the enterprise.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -364,6 +374,7 @@ pub struct Customer {
     ///
     /// JSON: `deletedAt`, required, may be `null`.
     #[serde(rename = "deletedAt")]
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Address of the customer, if known.
     ///
@@ -404,6 +415,9 @@ pub struct Error {
     /// JSON: `statusCode`, required.
     #[serde(rename = "statusCode")]
     pub status_code: String,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Body returned for unsuccessful requests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -414,4 +428,7 @@ pub struct ErrorResponse {
     ///
     /// JSON: `errors`, required.
     pub errors: Vec<Error>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

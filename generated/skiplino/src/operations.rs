@@ -96,10 +96,20 @@ impl<'a> GetBranchServiceTree<'a> {
         self.x_locale = Some(x_locale.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        {
+            let value = &self.branch_id;
+            client_runtime::validate::length("branchId", value, Some(1), None)?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// The service groups of the branch, each with its active services.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`GetBranchServiceTreeError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -108,6 +118,7 @@ impl<'a> GetBranchServiceTree<'a> {
         client_runtime::Response<crate::types::GetBranchServiceTreeResponse>,
         client_runtime::Error<GetBranchServiceTreeError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -196,10 +207,24 @@ impl<'a> GetAvailableSlots<'a> {
         self.date = Some(date);
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        {
+            let value = &self.id;
+            client_runtime::validate::length("id", value, Some(10), Some(10))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[A-Za-z0-9]{10}$",
+            );
+            client_runtime::validate::pattern("id", value, &PATTERN)?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// The free appointment slots of the service on the requested day.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`GetAvailableSlotsError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -208,6 +233,7 @@ impl<'a> GetAvailableSlots<'a> {
         client_runtime::Response<crate::types::GetAvailableSlotsResponse>,
         client_runtime::Error<GetAvailableSlotsError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -286,10 +312,17 @@ impl<'a> BookTicket<'a> {
         self.x_locale = Some(x_locale.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        client_runtime::Validate::validate(&self.body)?;
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// The ticket was booked ("Appointment booked successfully." or "Ticket booked successfully.").
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`BookTicketError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -298,6 +331,7 @@ impl<'a> BookTicket<'a> {
         client_runtime::Response<crate::types::BookTicketResponse>,
         client_runtime::Error<BookTicketError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -368,10 +402,24 @@ impl<'a> FetchTicket<'a> {
         self.x_locale = Some(x_locale.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        {
+            let value = &self.id;
+            client_runtime::validate::length("id", value, Some(10), Some(10))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[A-Za-z0-9]{10}$",
+            );
+            client_runtime::validate::pattern("id", value, &PATTERN)?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Ticket fetched successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`FetchTicketError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -380,6 +428,7 @@ impl<'a> FetchTicket<'a> {
         client_runtime::Response<crate::types::FetchTicketResponse>,
         client_runtime::Error<FetchTicketError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -452,10 +501,24 @@ impl<'a> CancelTicket<'a> {
         self.x_locale = Some(x_locale.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        {
+            let value = &self.id;
+            client_runtime::validate::length("id", value, Some(10), Some(10))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[A-Za-z0-9]{10}$",
+            );
+            client_runtime::validate::pattern("id", value, &PATTERN)?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Ticket cancelled successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`CancelTicketError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -464,6 +527,7 @@ impl<'a> CancelTicket<'a> {
         client_runtime::Response<crate::types::CancelTicketResponse>,
         client_runtime::Error<CancelTicketError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -548,10 +612,25 @@ impl<'a> RescheduleAppointment<'a> {
         self.x_locale = Some(x_locale.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        {
+            let value = &self.id;
+            client_runtime::validate::length("id", value, Some(10), Some(10))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[A-Za-z0-9]{10}$",
+            );
+            client_runtime::validate::pattern("id", value, &PATTERN)?;
+        }
+        client_runtime::Validate::validate(&self.body)?;
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Ticket updated successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`RescheduleAppointmentError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -560,6 +639,7 @@ impl<'a> RescheduleAppointment<'a> {
         client_runtime::Response<crate::types::RescheduleAppointmentResponse>,
         client_runtime::Error<RescheduleAppointmentError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -759,10 +839,27 @@ impl<'a> ListCustomers<'a> {
         self.limit = Some(limit);
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.page {
+            client_runtime::validate::range("page", *value, Some((1.0, false)), None)?;
+        }
+        if let Some(value) = &self.limit {
+            client_runtime::validate::range(
+                "limit",
+                *value,
+                Some((1.0, false)),
+                Some((100.0, false)),
+            )?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Customers fetched successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`ListCustomersError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -771,6 +868,7 @@ impl<'a> ListCustomers<'a> {
         client_runtime::Response<crate::types::ListCustomersResponse>,
         client_runtime::Error<ListCustomersError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -866,10 +964,26 @@ impl<'a> FetchCustomer<'a> {
         self.external_id = Some(external_id.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.id {
+            client_runtime::validate::length("id", value, Some(32), Some(32))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
+            );
+            client_runtime::validate::pattern("id", value, &PATTERN)?;
+        }
+        if let Some(value) = &self.external_id {
+            client_runtime::validate::length("externalId", value, Some(1), None)?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Customer fetched successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`FetchCustomerError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -878,6 +992,7 @@ impl<'a> FetchCustomer<'a> {
         client_runtime::Response<crate::types::FetchCustomerResponse>,
         client_runtime::Error<FetchCustomerError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -952,10 +1067,17 @@ impl<'a> UpdateCustomer<'a> {
         self.x_locale = Some(x_locale.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        client_runtime::Validate::validate(&self.body)?;
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Customer updated successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`UpdateCustomerError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -964,6 +1086,7 @@ impl<'a> UpdateCustomer<'a> {
         client_runtime::Response<crate::types::UpdateCustomerResponse>,
         client_runtime::Error<UpdateCustomerError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -1062,10 +1185,26 @@ impl<'a> DeleteCustomer<'a> {
         self.external_id = Some(external_id.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.id {
+            client_runtime::validate::length("id", value, Some(32), Some(32))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
+            );
+            client_runtime::validate::pattern("id", value, &PATTERN)?;
+        }
+        if let Some(value) = &self.external_id {
+            client_runtime::validate::length("externalId", value, Some(1), None)?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Customer deleted successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`DeleteCustomerError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -1074,6 +1213,7 @@ impl<'a> DeleteCustomer<'a> {
         client_runtime::Response<crate::types::DeleteCustomerResponse>,
         client_runtime::Error<DeleteCustomerError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()
@@ -1199,10 +1339,37 @@ impl<'a> ListCustomerTickets<'a> {
         self.limit = Some(limit);
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.id {
+            client_runtime::validate::length("id", value, Some(32), Some(32))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
+            );
+            client_runtime::validate::pattern("id", value, &PATTERN)?;
+        }
+        if let Some(value) = &self.external_id {
+            client_runtime::validate::length("externalId", value, Some(1), None)?;
+        }
+        if let Some(value) = &self.page {
+            client_runtime::validate::range("page", *value, Some((1.0, false)), None)?;
+        }
+        if let Some(value) = &self.limit {
+            client_runtime::validate::range(
+                "limit",
+                *value,
+                Some((1.0, false)),
+                Some((10.0, false)),
+            )?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Customer tickets fetched successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`ListCustomerTicketsError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -1211,6 +1378,7 @@ impl<'a> ListCustomerTickets<'a> {
         client_runtime::Response<crate::types::ListCustomerTicketsResponse>,
         client_runtime::Error<ListCustomerTicketsError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
             .http()

@@ -13,6 +13,9 @@ pub struct SuccessEnvelope {
     ///
     /// JSON: `data`, required.
     pub data: serde_json::Value,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by list operations that return one page of results at a time. Each operation narrows the item type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -29,6 +32,9 @@ pub struct PaginatedEnvelope {
     pub data: serde_json::Value,
     /// JSON: `pagination`, required.
     pub pagination: Pagination,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper of a failed request whose cause is a single reason or none, used for 400, 404, 409 and 500 responses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -44,7 +50,11 @@ pub struct ErrorEnvelope {
     /// JSON: `error`, required, may be `null`.
     ///
     /// Example: `"Ticket not found."`
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub error: Option<String>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper of a request rejected by validation (HTTP 422). `error` maps each offending field or parameter to its message; unknown identifiers are reported this way too.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -61,6 +71,9 @@ pub struct ValidationErrorEnvelope {
     ///
     /// Example: `{"id":"This value does not exist."}`
     pub error: std::collections::BTreeMap<String, String>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper of a request rejected because of its API key (HTTP 401). The documentation names this schema but its fields were not visible; they are assumed to follow the other error envelopes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -82,6 +95,9 @@ pub struct AuthErrorEnvelope {
         with = "client_runtime::double_option"
     )]
     pub error: Option<Option<String>>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Position of the returned page within the whole result set.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -133,6 +149,9 @@ pub struct Pagination {
     /// Example: `false`
     #[serde(rename = "hasPrevPage")]
     pub has_prev_page: bool,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Live status of the branch.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -144,6 +163,9 @@ pub struct BranchBranchStatus {
     /// Example: `true`
     #[serde(rename = "isBranchOpen")]
     pub is_branch_open: bool,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// An active branch of the company and whether it is open at the moment.
 ///
@@ -167,6 +189,9 @@ pub struct Branch {
     /// JSON: `branchStatus`, required.
     #[serde(rename = "branchStatus")]
     pub branch_status: BranchBranchStatus,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// An active service group of a branch with the active services it contains (first level of the branch service tree).
 ///
@@ -191,6 +216,9 @@ pub struct BranchTreeGroup {
     ///
     /// JSON: `services`, required.
     pub services: Vec<Service>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// An active service offered at a branch (second level of the branch service tree).
 ///
@@ -225,6 +253,9 @@ pub struct Service {
     /// Example: `true`
     #[serde(rename = "isAppointment")]
     pub is_appointment: bool,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// A bookable appointment time of a service and how many places it still has.
 ///
@@ -245,6 +276,9 @@ pub struct Slot {
     ///
     /// Example: `2`
     pub remaining: i32,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Current state of the ticket. Known values are `waiting`, `upcoming`, `serving`, `served` and `cancelled`; the list is not confirmed to be complete, so other values may appear.
 ///
@@ -391,6 +425,9 @@ pub struct TicketBranch {
     ///
     /// Example: `"Seef Mall Branch"`
     pub name: String,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Service the ticket was booked for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -403,6 +440,9 @@ pub struct TicketService {
     ///
     /// Example: `"Account Opening"`
     pub name: String,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Service group of that service.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -415,6 +455,9 @@ pub struct TicketGroupOfService {
     ///
     /// Example: `"Teller Services"`
     pub name: String,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Customer holding the ticket. Assumed to be `null` for walk-in tickets booked without a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -427,6 +470,9 @@ pub struct TicketCustomer {
     ///
     /// Example: `"Layla Hassan"`
     pub name: String,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// A walk-in or appointment ticket. `queueSize` and `waitingTime` are only present while the ticket is waiting.
 ///
@@ -473,6 +519,7 @@ pub struct Ticket {
     /// JSON: `time`, required, may be `null`.
     ///
     /// Example: `"2026-07-01T09:30:00.000Z"`
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub time: Option<chrono::DateTime<chrono::Utc>>,
     /// Branch the ticket belongs to.
     ///
@@ -490,6 +537,7 @@ pub struct Ticket {
     /// Customer holding the ticket. Assumed to be `null` for walk-in tickets booked without a customer.
     ///
     /// JSON: `customer`, required, may be `null`.
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub customer: Option<TicketCustomer>,
     /// When the ticket was booked.
     ///
@@ -518,6 +566,9 @@ pub struct Ticket {
     #[serde(rename = "waitingTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_time: Option<i32>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// A customer in the company's directory. Optional fields that were never set are absent.
 ///
@@ -590,6 +641,9 @@ pub struct Customer {
     /// Example: `"2026-06-23T11:00:00.000Z"`
     #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Body of a customer creation. Every field is optional; sending an `externalId` is strongly advised so that retries cannot create duplicates. Empty fields are not stored. The fields mirror the writable fields of `Customer`.
 ///
@@ -632,6 +686,15 @@ pub struct CustomerWriteRequest {
     /// Example: `{"source":"mobile-app","tier":"gold"}`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CustomerWriteRequest {
+    /// Starts a [`CustomerWriteRequestBuilder`](builders::CustomerWriteRequestBuilder), which checks required properties and the API's rules when it builds.
+    pub fn builder() -> builders::CustomerWriteRequestBuilder {
+        builders::CustomerWriteRequestBuilder::default()
+    }
 }
 /// Body of a customer update. `id` or `externalId` locates the record and only the other fields that are present are changed. When the record is located by `id`, an `externalId` in the body is a new value that must be unique within the company. A `metadata` object replaces the stored one as a whole.
 ///
@@ -683,6 +746,27 @@ pub struct CustomerUpdateRequest {
     /// Example: `{"tier":"platinum"}`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CustomerUpdateRequest {
+    /// Starts a [`CustomerUpdateRequestBuilder`](builders::CustomerUpdateRequestBuilder), which checks required properties and the API's rules when it builds.
+    pub fn builder() -> builders::CustomerUpdateRequestBuilder {
+        builders::CustomerUpdateRequestBuilder::default()
+    }
+}
+impl client_runtime::Validate for CustomerUpdateRequest {
+    fn validate(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.id {
+            client_runtime::validate::length("id", value, Some(32), Some(32))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
+            );
+            client_runtime::validate::pattern("id", value, &PATTERN)?;
+        }
+        Ok(())
+    }
 }
 /// Geographic position of the customer at booking time.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -703,6 +787,34 @@ pub struct BookTicketRequestLocation {
     ///
     /// Example: `50.5436`
     pub lng: f64,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl BookTicketRequestLocation {
+    /// Starts a [`BookTicketRequestLocationBuilder`](builders::BookTicketRequestLocationBuilder), which checks required properties and the API's rules when it builds.
+    pub fn builder() -> builders::BookTicketRequestLocationBuilder {
+        builders::BookTicketRequestLocationBuilder::default()
+    }
+}
+impl client_runtime::Validate for BookTicketRequestLocation {
+    fn validate(&self) -> Result<(), client_runtime::ValidationError> {
+        let value = &self.lat;
+        client_runtime::validate::range(
+            "lat",
+            *value,
+            Some((-90.0, false)),
+            Some((90.0, false)),
+        )?;
+        let value = &self.lng;
+        client_runtime::validate::range(
+            "lng",
+            *value,
+            Some((-180.0, false)),
+            Some((180.0, false)),
+        )?;
+        Ok(())
+    }
 }
 /// Body of a ticket booking. Leaving out `time` books a walk-in ticket, for which a customer is optional. Sending `time` books an appointment: `time` must then be a future UTC date-time ending in `Z`, and exactly one of `customerId` or `customerExternalId` must be given. A `location`, when sent, needs both `lat` and `lng` within their valid ranges.
 ///
@@ -764,6 +876,36 @@ pub struct BookTicketRequest {
     /// JSON: `location`, optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<BookTicketRequestLocation>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl BookTicketRequest {
+    /// Starts a [`BookTicketRequestBuilder`](builders::BookTicketRequestBuilder), which checks required properties and the API's rules when it builds.
+    pub fn builder() -> builders::BookTicketRequestBuilder {
+        builders::BookTicketRequestBuilder::default()
+    }
+}
+impl client_runtime::Validate for BookTicketRequest {
+    fn validate(&self) -> Result<(), client_runtime::ValidationError> {
+        let value = &self.service_id;
+        client_runtime::validate::length("serviceId", value, Some(10), Some(10))?;
+        static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+            "^[A-Za-z0-9]{10}$",
+        );
+        client_runtime::validate::pattern("serviceId", value, &PATTERN)?;
+        if let Some(value) = &self.customer_id {
+            client_runtime::validate::length("customerId", value, Some(32), Some(32))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
+            );
+            client_runtime::validate::pattern("customerId", value, &PATTERN)?;
+        }
+        if let Some(value) = &self.location {
+            client_runtime::validate::nested("location", value)?;
+        }
+        Ok(())
+    }
 }
 /// Body of an appointment reschedule. `time` is mandatory; the customer on the appointment is identified by exactly one of `customerId` or `customerExternalId`.
 ///
@@ -796,6 +938,27 @@ pub struct ChangeTimeRequest {
     #[serde(rename = "customerExternalId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_external_id: Option<String>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ChangeTimeRequest {
+    /// Starts a [`ChangeTimeRequestBuilder`](builders::ChangeTimeRequestBuilder), which checks required properties and the API's rules when it builds.
+    pub fn builder() -> builders::ChangeTimeRequestBuilder {
+        builders::ChangeTimeRequestBuilder::default()
+    }
+}
+impl client_runtime::Validate for ChangeTimeRequest {
+    fn validate(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.customer_id {
+            client_runtime::validate::length("customerId", value, Some(32), Some(32))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
+            );
+            client_runtime::validate::pattern("customerId", value, &PATTERN)?;
+        }
+        Ok(())
+    }
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -808,6 +971,9 @@ pub struct ListActiveBranchesResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Vec<Branch>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -820,6 +986,9 @@ pub struct GetBranchServiceTreeResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Vec<BranchTreeGroup>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -832,6 +1001,9 @@ pub struct GetAvailableSlotsResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Vec<Slot>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -844,6 +1016,9 @@ pub struct BookTicketResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Ticket,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -856,6 +1031,9 @@ pub struct FetchTicketResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Ticket,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -868,6 +1046,9 @@ pub struct CancelTicketResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Ticket,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -880,6 +1061,9 @@ pub struct RescheduleAppointmentResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Ticket,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -892,6 +1076,9 @@ pub struct CreateCustomerResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Customer,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by list operations that return one page of results at a time. Each operation narrows the item type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -906,6 +1093,9 @@ pub struct ListCustomersResponse {
     pub data: Vec<Customer>,
     /// JSON: `pagination`, required.
     pub pagination: Pagination,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -918,6 +1108,9 @@ pub struct FetchCustomerResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Customer,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -930,6 +1123,9 @@ pub struct UpdateCustomerResponse {
     pub message: String,
     /// JSON: `data`, required.
     pub data: Customer,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -943,7 +1139,11 @@ pub struct DeleteCustomerResponse {
     /// Always `null` for this operation.
     ///
     /// JSON: `data`, required, may be `null`.
+    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by list operations that return one page of results at a time. Each operation narrows the item type of `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -958,4 +1158,437 @@ pub struct ListCustomerTicketsResponse {
     pub data: Vec<Ticket>,
     /// JSON: `pagination`, required.
     pub pagination: Pagination,
+    /// Properties not listed above, kept as received so that they are sent back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Builders for the types a request carries: each checks required properties and the
+/// API's rules when it builds.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Builds a [`CustomerWriteRequest`]: set properties with the methods named after them, then [`build`](Self::build).
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CustomerWriteRequestBuilder {
+        external_id: Option<String>,
+        name: Option<String>,
+        email: Option<String>,
+        mobile: Option<String>,
+        metadata: Option<serde_json::Map<String, serde_json::Value>>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    impl CustomerWriteRequestBuilder {
+        /// Your own identifier for the customer; must be unique within the company.
+        ///
+        /// JSON: `externalId`, optional.
+        ///
+        /// Example: `"crm-7741"`
+        pub fn external_id(mut self, value: impl Into<String>) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+        /// Customer's name.
+        ///
+        /// JSON: `name`, optional.
+        ///
+        /// Example: `"Layla Hassan"`
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Customer's e-mail address.
+        ///
+        /// JSON: `email`, optional.
+        ///
+        /// Example: `"layla.hassan@example.com"`
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+        /// Customer's mobile phone number.
+        ///
+        /// JSON: `mobile`, optional.
+        ///
+        /// Example: `"+97333445566"`
+        pub fn mobile(mut self, value: impl Into<String>) -> Self {
+            self.mobile = Some(value.into());
+            self
+        }
+        /// Free-form key/value data to store with the customer.
+        ///
+        /// JSON: `metadata`, optional.
+        ///
+        /// Example: `{"source":"mobile-app","tier":"gold"}`
+        pub fn metadata(
+            mut self,
+            value: serde_json::Map<String, serde_json::Value>,
+        ) -> Self {
+            self.metadata = Some(value);
+            self
+        }
+        /// Adds a property the API description does not list.
+        pub fn additional_property(
+            mut self,
+            name: impl Into<String>,
+            value: serde_json::Value,
+        ) -> Self {
+            self.additional_properties.insert(name.into(), value);
+            self
+        }
+        /// The [`CustomerWriteRequest`], or the first required property left unset or rule broken.
+        pub fn build(
+            self,
+        ) -> Result<CustomerWriteRequest, client_runtime::ValidationError> {
+            let value = CustomerWriteRequest {
+                external_id: self.external_id,
+                name: self.name,
+                email: self.email,
+                mobile: self.mobile,
+                metadata: self.metadata,
+                additional_properties: self.additional_properties,
+            };
+            Ok(value)
+        }
+    }
+    /// Builds a [`CustomerUpdateRequest`]: set properties with the methods named after them, then [`build`](Self::build).
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CustomerUpdateRequestBuilder {
+        id: Option<String>,
+        external_id: Option<String>,
+        name: Option<String>,
+        email: Option<String>,
+        mobile: Option<String>,
+        metadata: Option<serde_json::Map<String, serde_json::Value>>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    impl CustomerUpdateRequestBuilder {
+        /// Internal identifier (`_id`) of the customer to update.
+        ///
+        /// Constraints: at least 32 characters, at most 32 characters, matches `^[0-9a-fA-F]{32}$`.
+        ///
+        /// JSON: `id`, optional.
+        ///
+        /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Locates the customer when `id` is absent; otherwise the new external identifier to store.
+        ///
+        /// JSON: `externalId`, optional.
+        ///
+        /// Example: `"crm-7741"`
+        pub fn external_id(mut self, value: impl Into<String>) -> Self {
+            self.external_id = Some(value.into());
+            self
+        }
+        /// New name.
+        ///
+        /// JSON: `name`, optional.
+        ///
+        /// Example: `"Layla A. Hassan"`
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// New e-mail address.
+        ///
+        /// JSON: `email`, optional.
+        ///
+        /// Example: `"layla.new@example.com"`
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+        /// New mobile phone number.
+        ///
+        /// JSON: `mobile`, optional.
+        ///
+        /// Example: `"+97333778899"`
+        pub fn mobile(mut self, value: impl Into<String>) -> Self {
+            self.mobile = Some(value.into());
+            self
+        }
+        /// Replacement metadata object (not merged with the stored one).
+        ///
+        /// JSON: `metadata`, optional.
+        ///
+        /// Example: `{"tier":"platinum"}`
+        pub fn metadata(
+            mut self,
+            value: serde_json::Map<String, serde_json::Value>,
+        ) -> Self {
+            self.metadata = Some(value);
+            self
+        }
+        /// Adds a property the API description does not list.
+        pub fn additional_property(
+            mut self,
+            name: impl Into<String>,
+            value: serde_json::Value,
+        ) -> Self {
+            self.additional_properties.insert(name.into(), value);
+            self
+        }
+        /// The [`CustomerUpdateRequest`], or the first required property left unset or rule broken.
+        pub fn build(
+            self,
+        ) -> Result<CustomerUpdateRequest, client_runtime::ValidationError> {
+            let value = CustomerUpdateRequest {
+                id: self.id,
+                external_id: self.external_id,
+                name: self.name,
+                email: self.email,
+                mobile: self.mobile,
+                metadata: self.metadata,
+                additional_properties: self.additional_properties,
+            };
+            client_runtime::Validate::validate(&value)?;
+            Ok(value)
+        }
+    }
+    /// Builds a [`BookTicketRequestLocation`]: set properties with the methods named after them, then [`build`](Self::build).
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct BookTicketRequestLocationBuilder {
+        lat: Option<f64>,
+        lng: Option<f64>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    impl BookTicketRequestLocationBuilder {
+        /// Latitude in decimal degrees.
+        ///
+        /// Constraints: at least -90, at most 90.
+        ///
+        /// JSON: `lat`, required.
+        ///
+        /// Example: `26.2361`
+        pub fn lat(mut self, value: f64) -> Self {
+            self.lat = Some(value);
+            self
+        }
+        /// Longitude in decimal degrees.
+        ///
+        /// Constraints: at least -180, at most 180.
+        ///
+        /// JSON: `lng`, required.
+        ///
+        /// Example: `50.5436`
+        pub fn lng(mut self, value: f64) -> Self {
+            self.lng = Some(value);
+            self
+        }
+        /// Adds a property the API description does not list.
+        pub fn additional_property(
+            mut self,
+            name: impl Into<String>,
+            value: serde_json::Value,
+        ) -> Self {
+            self.additional_properties.insert(name.into(), value);
+            self
+        }
+        /// The [`BookTicketRequestLocation`], or the first required property left unset or rule broken.
+        pub fn build(
+            self,
+        ) -> Result<BookTicketRequestLocation, client_runtime::ValidationError> {
+            let value = BookTicketRequestLocation {
+                lat: self
+                    .lat
+                    .ok_or_else(|| client_runtime::ValidationError::missing("lat"))?,
+                lng: self
+                    .lng
+                    .ok_or_else(|| client_runtime::ValidationError::missing("lng"))?,
+                additional_properties: self.additional_properties,
+            };
+            client_runtime::Validate::validate(&value)?;
+            Ok(value)
+        }
+    }
+    /// Builds a [`BookTicketRequest`]: set properties with the methods named after them, then [`build`](Self::build).
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct BookTicketRequestBuilder {
+        service_id: Option<String>,
+        group_of_service_id: Option<String>,
+        time: Option<chrono::DateTime<chrono::Utc>>,
+        customer_id: Option<String>,
+        customer_external_id: Option<String>,
+        options: Option<serde_json::Map<String, serde_json::Value>>,
+        location: Option<BookTicketRequestLocation>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    impl BookTicketRequestBuilder {
+        /// Active service of the company to book (10 alphanumeric characters).
+        ///
+        /// Constraints: at least 10 characters, at most 10 characters, matches `^[A-Za-z0-9]{10}$`.
+        ///
+        /// JSON: `serviceId`, required.
+        ///
+        /// Example: `"6fe8fb8b12"`
+        pub fn service_id(mut self, value: impl Into<String>) -> Self {
+            self.service_id = Some(value.into());
+            self
+        }
+        /// Service group containing that service, as given by the branch tree.
+        ///
+        /// JSON: `groupOfServiceId`, required.
+        ///
+        /// Example: `"7c1f9a3b2d"`
+        pub fn group_of_service_id(mut self, value: impl Into<String>) -> Self {
+            self.group_of_service_id = Some(value.into());
+            self
+        }
+        /// Appointment time taken from the slots operation, in UTC with a trailing `Z` and in the future. Omit it for a walk-in ticket.
+        ///
+        /// Constraints: matches `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`.
+        ///
+        /// JSON: `time`, optional.
+        ///
+        /// Example: `"2026-07-01T09:30:00.000Z"`
+        pub fn time(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+            self.time = Some(value);
+            self
+        }
+        /// Internal identifier of an existing customer. For appointments give either this or `customerExternalId`, not both.
+        ///
+        /// Constraints: at least 32 characters, at most 32 characters, matches `^[0-9a-fA-F]{32}$`.
+        ///
+        /// JSON: `customerId`, optional.
+        ///
+        /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
+        pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+            self.customer_id = Some(value.into());
+            self
+        }
+        /// Your identifier of an existing customer. For appointments give either this or `customerId`, not both.
+        ///
+        /// JSON: `customerExternalId`, optional.
+        ///
+        /// Example: `"crm-7741"`
+        pub fn customer_external_id(mut self, value: impl Into<String>) -> Self {
+            self.customer_external_id = Some(value.into());
+            self
+        }
+        /// Free-form booking options passed along with the ticket.
+        ///
+        /// JSON: `options`, optional.
+        ///
+        /// Example: `{"accountType":"savings"}`
+        pub fn options(
+            mut self,
+            value: serde_json::Map<String, serde_json::Value>,
+        ) -> Self {
+            self.options = Some(value);
+            self
+        }
+        /// Geographic position of the customer at booking time.
+        ///
+        /// JSON: `location`, optional.
+        pub fn location(mut self, value: BookTicketRequestLocation) -> Self {
+            self.location = Some(value);
+            self
+        }
+        /// Adds a property the API description does not list.
+        pub fn additional_property(
+            mut self,
+            name: impl Into<String>,
+            value: serde_json::Value,
+        ) -> Self {
+            self.additional_properties.insert(name.into(), value);
+            self
+        }
+        /// The [`BookTicketRequest`], or the first required property left unset or rule broken.
+        pub fn build(
+            self,
+        ) -> Result<BookTicketRequest, client_runtime::ValidationError> {
+            let value = BookTicketRequest {
+                service_id: self
+                    .service_id
+                    .ok_or_else(|| client_runtime::ValidationError::missing(
+                        "serviceId",
+                    ))?,
+                group_of_service_id: self
+                    .group_of_service_id
+                    .ok_or_else(|| client_runtime::ValidationError::missing(
+                        "groupOfServiceId",
+                    ))?,
+                time: self.time,
+                customer_id: self.customer_id,
+                customer_external_id: self.customer_external_id,
+                options: self.options,
+                location: self.location,
+                additional_properties: self.additional_properties,
+            };
+            client_runtime::Validate::validate(&value)?;
+            Ok(value)
+        }
+    }
+    /// Builds a [`ChangeTimeRequest`]: set properties with the methods named after them, then [`build`](Self::build).
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ChangeTimeRequestBuilder {
+        time: Option<chrono::DateTime<chrono::Utc>>,
+        customer_id: Option<String>,
+        customer_external_id: Option<String>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    impl ChangeTimeRequestBuilder {
+        /// New appointment time, in UTC with a trailing `Z`.
+        ///
+        /// Constraints: matches `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`.
+        ///
+        /// JSON: `time`, required.
+        ///
+        /// Example: `"2026-07-02T13:00:00.000Z"`
+        pub fn time(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+            self.time = Some(value);
+            self
+        }
+        /// Internal identifier of the customer; give either this or `customerExternalId`.
+        ///
+        /// Constraints: at least 32 characters, at most 32 characters, matches `^[0-9a-fA-F]{32}$`.
+        ///
+        /// JSON: `customerId`, optional.
+        ///
+        /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
+        pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+            self.customer_id = Some(value.into());
+            self
+        }
+        /// Your identifier of the customer; give either this or `customerId`.
+        ///
+        /// JSON: `customerExternalId`, optional.
+        ///
+        /// Example: `"crm-7741"`
+        pub fn customer_external_id(mut self, value: impl Into<String>) -> Self {
+            self.customer_external_id = Some(value.into());
+            self
+        }
+        /// Adds a property the API description does not list.
+        pub fn additional_property(
+            mut self,
+            name: impl Into<String>,
+            value: serde_json::Value,
+        ) -> Self {
+            self.additional_properties.insert(name.into(), value);
+            self
+        }
+        /// The [`ChangeTimeRequest`], or the first required property left unset or rule broken.
+        pub fn build(
+            self,
+        ) -> Result<ChangeTimeRequest, client_runtime::ValidationError> {
+            let value = ChangeTimeRequest {
+                time: self
+                    .time
+                    .ok_or_else(|| client_runtime::ValidationError::missing("time"))?,
+                customer_id: self.customer_id,
+                customer_external_id: self.customer_external_id,
+                additional_properties: self.additional_properties,
+            };
+            client_runtime::Validate::validate(&value)?;
+            Ok(value)
+        }
+    }
 }

@@ -1,0 +1,219 @@
+//! Facts about how types are used, derived from the model: which are sent in requests, and which
+//! carry rules a value must follow before it is sent.
+
+use super::{Api, Constraints, Field, TypeDef, TypeKind, TypeRef};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What kind of value a type holds, once aliases are seen through; decides which rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A string: `minLength`, `maxLength`, `pattern`.
+    Text,
+    /// An integer or number: `minimum`, `maximum`.
+    Number,
+    /// An array: `minItems`, `maxItems`.
+    List,
+    /// Anything else: no rule applies to the value as a whole.
+    Other,
+}
+
+/// The named types of an API, by name, with the usage facts the emitters need.
+#[derive(Debug)]
+pub struct Usage<'a> {
+    types: BTreeMap<&'a str, &'a TypeDef>,
+    /// Types a request can carry: request bodies and every type they reach.
+    pub sent: BTreeSet<String>,
+    /// Sent types whose values, or something they hold, have a rule to check before sending.
+    pub checked: BTreeSet<String>,
+}
+
+impl<'a> Usage<'a> {
+    /// Works out the facts for `api`.
+    pub fn of(api: &'a Api) -> Self {
+        let types = api
+            .types
+            .iter()
+            .map(|def| (def.name.as_str(), def))
+            .collect();
+        let mut usage = Self {
+            types,
+            sent: BTreeSet::new(),
+            checked: BTreeSet::new(),
+        };
+        let mut pending: Vec<String> = Vec::new();
+        for body in api.operations.iter().filter_map(|op| op.body.as_ref()) {
+            named_in(&body.ty, &mut pending);
+        }
+        while let Some(name) = pending.pop() {
+            if !usage.sent.insert(name.clone()) {
+                continue;
+            }
+            if let Some(def) = usage.types.get(name.as_str()) {
+                for ty in referenced(def) {
+                    named_in(ty, &mut pending);
+                }
+            }
+        }
+        // A type is checked if a field has an applicable rule, or holds a checked type.
+        loop {
+            let newly: Vec<String> = api
+                .types
+                .iter()
+                .filter(|def| !usage.checked.contains(&def.name))
+                .filter(|def| match &def.kind {
+                    TypeKind::Struct { fields, .. } => fields.iter().any(|field| {
+                        usage.has_rules(&field.constraints, &field.ty)
+                            || usage.holds_checked(&field.ty)
+                    }),
+                    TypeKind::Union { variants, .. } => variants
+                        .iter()
+                        .any(|variant| usage.holds_checked(&variant.ty)),
+                    TypeKind::Alias(_) | TypeKind::Enum { .. } | TypeKind::IntegerEnum { .. } => {
+                        false
+                    }
+                })
+                .map(|def| def.name.clone())
+                .collect();
+            if newly.is_empty() {
+                break;
+            }
+            usage.checked.extend(newly);
+        }
+        // Only values sent are checked; what a server sends is taken as it comes.
+        let sent = &usage.sent;
+        usage.checked.retain(|name| sent.contains(name));
+        usage
+    }
+
+    /// The type definition named `name`.
+    pub fn def(&self, name: &str) -> Option<&'a TypeDef> {
+        self.types.get(name).copied()
+    }
+
+    /// `ty` with aliases (and the boxes recursion adds) seen through.
+    pub fn resolve<'t>(&self, ty: &'t TypeRef) -> &'t TypeRef
+    where
+        'a: 't,
+    {
+        let mut current = ty;
+        for _ in 0..64 {
+            current = match current {
+                TypeRef::Boxed(inner) => inner,
+                TypeRef::Named(name) => match self.def(name).map(|def| &def.kind) {
+                    Some(TypeKind::Alias(target)) => target,
+                    _ => return current,
+                },
+                _ => return current,
+            };
+        }
+        current
+    }
+
+    /// What kind of value `ty` holds.
+    pub fn kind(&self, ty: &TypeRef) -> ValueKind {
+        match self.resolve(ty) {
+            TypeRef::String => ValueKind::Text,
+            TypeRef::Int32 | TypeRef::Int64 | TypeRef::Float | TypeRef::Double => ValueKind::Number,
+            TypeRef::List(_) => ValueKind::List,
+            _ => ValueKind::Other,
+        }
+    }
+
+    /// Whether `constraints` has a rule that applies to a value of `ty`.
+    pub fn has_rules(&self, constraints: &Constraints, ty: &TypeRef) -> bool {
+        match self.kind(ty) {
+            ValueKind::Text => {
+                constraints.min_length.is_some()
+                    || constraints.max_length.is_some()
+                    || constraints.pattern.is_some()
+            }
+            ValueKind::Number => constraints.minimum.is_some() || constraints.maximum.is_some(),
+            ValueKind::List => constraints.min_items.is_some() || constraints.max_items.is_some(),
+            ValueKind::Other => false,
+        }
+    }
+
+    /// Whether a value of `ty` holds a value of a checked type.
+    pub fn holds_checked(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(name) => {
+                self.checked.contains(name)
+                    || matches!(
+                        self.def(name).map(|def| &def.kind),
+                        Some(TypeKind::Alias(target)) if self.holds_checked(target)
+                    )
+            }
+            TypeRef::List(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Nullable(inner)
+            | TypeRef::Boxed(inner) => self.holds_checked(inner),
+            _ => false,
+        }
+    }
+
+    /// Whether a field has anything to check.
+    pub fn field_is_checked(&self, field: &Field) -> bool {
+        self.has_rules(&field.constraints, &field.ty) || self.holds_checked(&field.ty)
+    }
+}
+
+/// Every type reference a definition makes.
+fn referenced(def: &TypeDef) -> Vec<&TypeRef> {
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => fields
+            .iter()
+            .map(|field| &field.ty)
+            .chain(additional.as_ref())
+            .collect(),
+        TypeKind::Union { variants, .. } => variants.iter().map(|variant| &variant.ty).collect(),
+        TypeKind::Alias(target) => vec![target],
+        TypeKind::Enum { .. } | TypeKind::IntegerEnum { .. } => Vec::new(),
+    }
+}
+
+/// Pushes every type name `ty` mentions.
+fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::List(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Nullable(inner)
+        | TypeRef::Boxed(inner) => named_in(inner, out),
+        _ => {}
+    }
+}
+
+/// Whether `ty` mentions a type for which `test` holds, at any depth.
+pub fn mentions(ty: &TypeRef, test: &impl Fn(&TypeRef) -> bool) -> bool {
+    test(ty)
+        || match ty {
+            TypeRef::List(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Nullable(inner)
+            | TypeRef::Boxed(inner) => mentions(inner, test),
+            _ => false,
+        }
+}
+
+impl Api {
+    /// Every type reference the API makes: fields, extra properties, alternatives, aliases,
+    /// parameters, bodies and responses.
+    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        let in_types = self.types.iter().flat_map(referenced);
+        let in_operations = self.operations.iter().flat_map(|operation| {
+            operation
+                .parameters
+                .iter()
+                .map(|parameter| &parameter.ty)
+                .chain(operation.body.as_ref().map(|body| &body.ty))
+                .chain(operation.success.ty.as_ref())
+                .chain(
+                    operation
+                        .errors
+                        .iter()
+                        .filter_map(|error| error.ty.as_ref()),
+                )
+        });
+        in_types.chain(in_operations)
+    }
+}
