@@ -184,3 +184,24 @@ fn pexip_engage_customer_with_every_nullable_field_null_round_trips() {
     let back = round_trip::<pexip_engage::types::Customer>(&customer).expect("decodes");
     assert_eq!(back, customer);
 }
+
+#[test]
+fn a_ticket_with_a_new_status_and_new_properties_round_trips() {
+    let (_, _, mut response) = examples("spec/skiplino.yaml")
+        .into_iter()
+        .find(|(_, type_name, _)| type_name == "FetchTicketResponse")
+        .expect("the spec has a fetchTicket example");
+    response["data"]["status"] = serde_json::json!("on_hold");
+    response["data"]["type"] = serde_json::json!("virtual");
+    response["data"]["queuePosition"] = serde_json::json!(4);
+    response["data"]["branch"]["timeZone"] = serde_json::json!("Asia/Bahrain");
+    response["requestId"] = serde_json::json!("r-1");
+    let decoded: skiplino::types::FetchTicketResponse =
+        serde_json::from_value(response.clone()).expect("decodes");
+    assert_eq!(
+        decoded.data.status,
+        skiplino::types::TicketStatus::Unknown("on_hold".to_owned())
+    );
+    let back = serde_json::to_value(&decoded).expect("encodes");
+    assert_eq!(normalise_instants(&back), normalise_instants(&response));
+}

@@ -1,5 +1,6 @@
 //! `cargo xtask generate` makes a standalone crate from each fixture spec, and every one of them
-//! compiles without a warning outside this workspace.
+//! compiles without a warning outside this workspace. A fixture `name.yaml` with a
+//! `name.behaviour.rs` beside it gets that file as an integration test of its crate, which must pass.
 
 use std::path::Path;
 use std::process::Command;
@@ -30,6 +31,15 @@ fn every_fixture_generates_a_crate_that_compiles_without_warnings() {
             .unwrap_or_else(|error| panic!("{} does not generate: {error}", spec.display()));
         // The workspace's lock file pins the same dependency versions, so nothing is resolved anew.
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("copy Cargo.lock");
+        let behaviour = spec.with_extension("behaviour.rs");
+        let tests_dir = out.join("tests");
+        if behaviour.exists() {
+            std::fs::create_dir_all(&tests_dir).expect("create tests dir");
+            std::fs::copy(&behaviour, tests_dir.join("behaviour.rs"))
+                .expect("copy behaviour tests");
+        } else if tests_dir.exists() {
+            std::fs::remove_dir_all(&tests_dir).expect("remove stale tests");
+        }
         if let Some(failure) = check(&out, &target_dir) {
             failures.push(format!("{}:\n{failure}", spec.display()));
         }
@@ -37,11 +47,12 @@ fn every_fixture_generates_a_crate_that_compiles_without_warnings() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Runs `cargo check` (and doc, for doc warnings) on the crate at `dir`; returns what went wrong.
+/// Runs `cargo test` (which builds every target) and `cargo doc` on the crate at `dir`; returns
+/// what went wrong, warnings included.
 fn check(dir: &Path, target_dir: &Path) -> Option<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut problems = String::new();
-    for subcommand in [["check", "--all-targets"], ["doc", "--no-deps"]] {
+    for subcommand in [["test", "--all-targets"], ["doc", "--no-deps"]] {
         let output = Command::new(&cargo)
             .args(subcommand)
             .args(["--offline", "--quiet", "--manifest-path"])
@@ -51,7 +62,8 @@ fn check(dir: &Path, target_dir: &Path) -> Option<String> {
             .expect("cargo runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() || stderr.contains("warning") {
-            problems.push_str(&format!("cargo {}:\n{stderr}\n", subcommand[0]));
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            problems.push_str(&format!("cargo {}:\n{stderr}\n{stdout}\n", subcommand[0]));
         }
     }
     (!problems.is_empty()).then_some(problems)

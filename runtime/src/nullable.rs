@@ -16,6 +16,16 @@ where
     Option::<T>::deserialize(deserializer)
 }
 
+/// For an optional property of any JSON value: a present `null` is `Some(Value::Null)`, not
+/// `None`, so that it is written back (`None`, an absent property, is skipped).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -52,5 +62,23 @@ mod tests {
         let open: Open = serde_json::from_str(r#"{"nickname": null, "x": 1}"#).unwrap();
         assert_eq!((open.nickname, open.rest.len()), (None, 1));
         assert!(serde_json::from_str::<Open>(r#"{"x": 1}"#).is_err());
+    }
+
+    #[derive(Debug, Deserialize, serde::Serialize, PartialEq)]
+    struct Loose {
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "super::present"
+        )]
+        anything: Option<serde_json::Value>,
+    }
+
+    #[test]
+    fn a_present_null_of_any_value_is_kept() {
+        for text in [r#"{"anything":null}"#, r#"{"anything":[1]}"#, "{}"] {
+            let loose: Loose = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::to_string(&loose).unwrap(), text);
+        }
     }
 }

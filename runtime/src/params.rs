@@ -35,7 +35,7 @@ macro_rules! display_param {
         }
     )*};
 }
-display_param!(bool, i32, i64, u32, u64, f32, f64);
+display_param!(bool, i32, i64, u32, u64, f32, f64, uuid::Uuid);
 
 impl ParamValue for chrono::DateTime<chrono::Utc> {
     fn to_param(&self) -> String {

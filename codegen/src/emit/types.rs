@@ -159,7 +159,7 @@ fn structure(
         .iter()
         .any(|field| field.presence == Presence::Defaulted);
     let derive_default = (all_optional && !has_defaults).then(|| quote!(Default,));
-    let declared = fields.iter().map(|field| struct_field(def, field));
+    let declared = fields.iter().map(|field| struct_field(def, field, usage));
     let additional_field = additional.map(|value| {
         let ty = additional_type(value);
         quote! {
@@ -243,7 +243,7 @@ fn field_docs(field: &Field) -> Vec<String> {
     docs::lines(&field.docs, &extra)
 }
 
-fn struct_field(def: &TypeDef, field: &Field) -> TokenStream {
+fn struct_field(def: &TypeDef, field: &Field, usage: &Usage<'_>) -> TokenStream {
     let docs = docs::attributes(&field_docs(field));
     let name = ident(&field.name);
     let rename = (field.name != field.wire_name).then(|| {
@@ -256,6 +256,14 @@ fn struct_field(def: &TypeDef, field: &Field) -> TokenStream {
         Presence::Nullable => {
             Some(quote!(#[serde(deserialize_with = "client_runtime::nullable::deserialize")]))
         }
+        // `null` is one of the values an untyped property takes, not its absence.
+        Presence::Optional if *usage.resolve(&field.ty) == TypeRef::Json => Some(quote! {
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "client_runtime::nullable::present"
+            )]
+        }),
         Presence::Optional => {
             Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
         }
@@ -331,9 +339,12 @@ fn struct_validate(def: &TypeDef, fields: &[Field], usage: &Usage<'_>) -> TokenS
                 &field.constraints,
             );
             match field.presence {
+                // A block of its own keeps `value` and any `PATTERN` static to this field.
                 Presence::Required | Presence::Defaulted => quote! {
-                    let value = &self.#access;
-                    #(#checks)*
+                    {
+                        let value = &self.#access;
+                        #(#checks)*
+                    }
                 },
                 Presence::Optional | Presence::Nullable => quote! {
                     if let Some(value) = &self.#access {

@@ -799,20 +799,24 @@ impl BookTicketRequestLocation {
 }
 impl client_runtime::Validate for BookTicketRequestLocation {
     fn validate(&self) -> Result<(), client_runtime::ValidationError> {
-        let value = &self.lat;
-        client_runtime::validate::range(
-            "lat",
-            *value,
-            Some((-90.0, false)),
-            Some((90.0, false)),
-        )?;
-        let value = &self.lng;
-        client_runtime::validate::range(
-            "lng",
-            *value,
-            Some((-180.0, false)),
-            Some((180.0, false)),
-        )?;
+        {
+            let value = &self.lat;
+            client_runtime::validate::range(
+                "lat",
+                *value,
+                Some((-90.0, false)),
+                Some((90.0, false)),
+            )?;
+        }
+        {
+            let value = &self.lng;
+            client_runtime::validate::range(
+                "lng",
+                *value,
+                Some((-180.0, false)),
+                Some((180.0, false)),
+            )?;
+        }
         Ok(())
     }
 }
@@ -888,12 +892,14 @@ impl BookTicketRequest {
 }
 impl client_runtime::Validate for BookTicketRequest {
     fn validate(&self) -> Result<(), client_runtime::ValidationError> {
-        let value = &self.service_id;
-        client_runtime::validate::length("serviceId", value, Some(10), Some(10))?;
-        static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
-            "^[A-Za-z0-9]{10}$",
-        );
-        client_runtime::validate::pattern("serviceId", value, &PATTERN)?;
+        {
+            let value = &self.service_id;
+            client_runtime::validate::length("serviceId", value, Some(10), Some(10))?;
+            static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[A-Za-z0-9]{10}$",
+            );
+            client_runtime::validate::pattern("serviceId", value, &PATTERN)?;
+        }
         if let Some(value) = &self.customer_id {
             client_runtime::validate::length("customerId", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
