@@ -761,19 +761,25 @@ fn tagged_union(
         }
     });
     let encode_arms = variants.iter().map(|variant| {
-        let tag = variant.tags.first().cloned().unwrap_or_default();
-        let variant = ident(&variant.name);
-        quote! {
-            Self::#variant(value) => client_runtime::tagged::serialize(value, #property, #tag, serializer),
+        let name = ident(&variant.name);
+        match variant.tags.first() {
+            Some(tag) => quote! {
+                Self::#name(value) => client_runtime::tagged::serialize(value, #property, #tag, serializer),
+            },
+            None => quote!(Self::#name(value) => serde::Serialize::serialize(value, serializer),),
         }
     });
-    let decode_arms = variants.iter().map(|variant| {
-        let tags = &variant.tags;
-        let variant = ident(&variant.name);
-        quote! {
-            #(#tags)|* => client_runtime::tagged::decode(value).map(Self::#variant),
-        }
-    });
+    // An alternative whose tags all belong to earlier ones is never selected when decoding.
+    let decode_arms = variants
+        .iter()
+        .filter(|variant| !variant.tags.is_empty())
+        .map(|variant| {
+            let tags = &variant.tags;
+            let variant = ident(&variant.name);
+            quote! {
+                #(#tags)|* => client_runtime::tagged::decode(value).map(Self::#variant),
+            }
+        });
     let validate = union_validate(def, variants, usage);
     let item_doc = format!(
         " The `{}` property says which alternative a value is. A value whose tag this client does \

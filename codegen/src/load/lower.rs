@@ -343,11 +343,14 @@ impl<'a> Lowering<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        // A value listed twice would make an unreachable match arm.
+        let mut seen = BTreeSet::new();
         let values: Vec<&String> = string
             .enumeration
             .iter()
             .flatten()
             .chain(&extensible)
+            .filter(|value| seen.insert(value.as_str()))
             .collect();
         if !values.is_empty() {
             let mut names = Namespace::new();
@@ -375,7 +378,14 @@ impl<'a> Lowering<'a> {
         hint: &NameHint,
         pointer: &Pointer,
     ) -> TypeRef {
-        let values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
+        let mut seen = BTreeSet::new();
+        let values: Vec<i64> = integer
+            .enumeration
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|value| seen.insert(*value))
+            .collect();
         if !values.is_empty() {
             // `x-enum-varnames` (or `x-enumNames`) name the values, where a spec gives them.
             let given: Vec<&str> = ["x-enum-varnames", "x-enumNames"]
@@ -638,6 +648,7 @@ impl<'a> Lowering<'a> {
         variants: &mut [UnionVariant],
         pointer: &Pointer,
     ) -> Option<String> {
+        let mut used_tags = BTreeSet::new();
         for (index, (alternative, variant)) in
             alternatives.iter().zip(variants.iter_mut()).enumerate()
         {
@@ -658,11 +669,16 @@ impl<'a> Lowering<'a> {
                 })
                 .map(|(tag, _)| tag.clone())
                 .collect();
-            variant.tags = if mapped.is_empty() {
+            let tags = if mapped.is_empty() {
                 vec![component.to_owned()]
             } else {
                 mapped
             };
+            // A tag selects one alternative: the first that claims it.
+            variant.tags = tags
+                .into_iter()
+                .filter(|tag| used_tags.insert(tag.clone()))
+                .collect();
         }
         Some(discriminator.property_name.clone())
     }

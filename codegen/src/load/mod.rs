@@ -41,22 +41,17 @@ pub struct Loaded {
 
 /// Reads an OpenAPI 3.0 document from YAML or JSON text.
 pub fn load(text: &str) -> Result<Loaded, LoadError> {
-    let value: serde_yaml::Value =
+    let mut value: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|error| LoadError::Syntax(error.to_string()))?;
     check_version(&value)?;
-    let document: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&value) {
-        Ok(document) => document,
-        Err(error) => {
-            let (pointer, message) = locate::first_failure(&value).unwrap_or_else(|| {
-                let pointer = Pointer::from_serde_path(error.path());
-                (pointer, error.into_inner().to_string())
-            });
-            return Err(LoadError::Structure {
-                pointer: pointer.to_string(),
-                message,
-            });
-        }
-    };
+    drop_infinite_numbers(&mut value);
+    // openapiv3 asserts on some inputs it does not expect; that must end as an error, not a crash.
+    let document = std::panic::catch_unwind(|| parse(&value)).unwrap_or_else(|_| {
+        Err(LoadError::Structure {
+            pointer: "#".to_owned(),
+            message: "the document has a shape the OpenAPI reader cannot handle".to_owned(),
+        })
+    })?;
     let (api, diagnostics) = lower::lower(&document);
     let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics
         .into_iter()
@@ -65,6 +60,36 @@ pub fn load(text: &str) -> Result<Loaded, LoadError> {
         Ok(Loaded { api, warnings })
     } else {
         Err(LoadError::Invalid(errors))
+    }
+}
+
+fn parse(value: &serde_yaml::Value) -> Result<openapiv3::OpenAPI, LoadError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let (pointer, message) = locate::first_failure(value).unwrap_or_else(|| {
+            let pointer = Pointer::from_serde_path(error.path());
+            (pointer, error.into_inner().to_string())
+        });
+        LoadError::Structure {
+            pointer: pointer.to_string(),
+            message,
+        }
+    })
+}
+
+/// Replaces YAML's `.inf` and `.nan`, which JSON and JSON Schema cannot express, with `null`:
+/// an infinite bound bounds nothing. (openapiv3 would otherwise read such a node twice with
+/// different outcomes and panic.)
+fn drop_infinite_numbers(value: &mut serde_yaml::Value) {
+    match value {
+        serde_yaml::Value::Number(number) if number.as_f64().is_some_and(|n| !n.is_finite()) => {
+            *value = serde_yaml::Value::Null;
+        }
+        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(drop_infinite_numbers),
+        serde_yaml::Value::Mapping(entries) => {
+            entries.values_mut().for_each(drop_infinite_numbers);
+        }
+        serde_yaml::Value::Tagged(tagged) => drop_infinite_numbers(&mut tagged.value),
+        _ => {}
     }
 }
 
@@ -163,5 +188,96 @@ components:
             "#/components/schemas/Pet/properties/owner"
         );
         assert!(errors[0].message.contains("#/components/schemas/Owner"));
+    }
+
+    fn schemas(yaml: &str) -> Loaded {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{yaml}"
+        );
+        load(&text).expect("loads")
+    }
+
+    fn kind_of<'a>(loaded: &'a Loaded, name: &str) -> &'a crate::model::TypeKind {
+        &loaded
+            .api
+            .types
+            .iter()
+            .find(|def| def.name == name)
+            .expect("type exists")
+            .kind
+    }
+
+    #[test]
+    fn repeated_enum_values_make_one_variant() {
+        use crate::model::TypeKind;
+        let loaded = schemas(
+            "    Shade: {type: string, enum: [red, red, blue]}\n    Level: {type: integer, enum: [1, 1, -1]}\n",
+        );
+        let TypeKind::Enum { variants } = kind_of(&loaded, "Shade") else {
+            panic!("a string enum");
+        };
+        assert_eq!(variants.len(), 2);
+        let TypeKind::IntegerEnum { variants } = kind_of(&loaded, "Level") else {
+            panic!("an integer enum");
+        };
+        let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Value1", "ValueMinus1"]);
+    }
+
+    #[test]
+    fn an_infinite_bound_bounds_nothing() {
+        use crate::model::TypeKind;
+        let loaded = schemas(
+            "    Reading:\n      type: object\n      properties:\n        value: {type: number, minimum: -.inf, maximum: .inf}\n",
+        );
+        let TypeKind::Struct { fields, .. } = kind_of(&loaded, "Reading") else {
+            panic!("a struct");
+        };
+        assert!(fields[0].constraints.is_empty());
+    }
+
+    #[test]
+    fn a_tag_claimed_twice_selects_the_first_alternative_only() {
+        use crate::model::TypeKind;
+        let loaded = schemas(
+            r##"    Cat: {type: object, properties: {kind: {type: string}}}
+    Pet:
+      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Cat'}]
+      discriminator: {propertyName: kind}
+"##,
+        );
+        let TypeKind::Union {
+            variants,
+            discriminator,
+        } = kind_of(&loaded, "Pet")
+        else {
+            panic!("a union");
+        };
+        assert_eq!(discriminator.as_deref(), Some("kind"));
+        assert_eq!(variants[0].tags, ["Cat"]);
+        assert!(variants[1].tags.is_empty());
+    }
+
+    #[test]
+    fn an_inline_alternative_leaves_a_discriminated_union_untagged_with_a_warning() {
+        use crate::model::TypeKind;
+        let loaded = schemas(
+            r##"    Cat: {type: object, properties: {kind: {type: string}}}
+    Pet:
+      oneOf: [{$ref: '#/components/schemas/Cat'}, {type: object, properties: {kind: {type: string}}}]
+      discriminator: {propertyName: kind}
+"##,
+        );
+        assert!(matches!(
+            kind_of(&loaded, "Pet"),
+            TypeKind::Union {
+                discriminator: None,
+                ..
+            }
+        ));
+        assert_eq!(
+            loaded.warnings[0].pointer,
+            "#/components/schemas/Pet/oneOf/1"
+        );
     }
 }
