@@ -47,12 +47,16 @@ fn every_fixture_generates_a_crate_that_compiles_without_warnings() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Runs `cargo test` (which builds every target) and `cargo doc` on the crate at `dir`; returns
+/// Runs clippy (denying warnings), `cargo test` and `cargo doc` on the crate at `dir`; returns
 /// what went wrong, warnings included.
 fn check(dir: &Path, target_dir: &Path) -> Option<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut problems = String::new();
-    for subcommand in [["test", "--all-targets"], ["doc", "--no-deps"]] {
+    for subcommand in [
+        &["clippy", "--all-targets"][..],
+        &["test", "--all-targets"],
+        &["doc", "--no-deps"],
+    ] {
         let output = Command::new(&cargo)
             .args(subcommand)
             .args(["--offline", "--quiet", "--manifest-path"])

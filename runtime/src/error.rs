@@ -14,7 +14,7 @@ use std::fmt;
 pub enum Error<E> {
     /// The request was refused before sending: a value breaks a rule of the API description.
     #[error("invalid request: {0}")]
-    InvalidRequest(#[source] ValidationError),
+    InvalidRequest(ValidationError),
     /// The request could not be sent, or the response could not be read (connection, TLS, timeout).
     #[error("request failed: {0}")]
     Transport(#[source] reqwest::Error),

@@ -33,18 +33,20 @@ pub fn decode<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// Writes `value` with `property` set to `tag` unless the value already carries the property.
+/// Writes `value` with `property` set to one of the alternative's `tags` (the first, unless the
+/// value already carries another of them): the enum variant, not a field of its own, decides.
 pub fn serialize<T: Serialize, S: Serializer>(
     value: &T,
     property: &'static str,
-    tag: &'static str,
+    tags: &[&'static str],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let mut value = serde_json::to_value(value).map_err(S::Error::custom)?;
-    if let Value::Object(object) = &mut value {
-        object
-            .entry(property)
-            .or_insert_with(|| Value::String(tag.to_owned()));
+    if let (Value::Object(object), Some(first)) = (&mut value, tags.first()) {
+        let carried = object.get(property).and_then(Value::as_str);
+        if !carried.is_some_and(|tag| tags.contains(&tag)) {
+            object.insert(property.to_owned(), Value::String((*first).to_owned()));
+        }
     }
     value.serialize(serializer)
 }
@@ -65,8 +67,28 @@ mod tests {
         assert_eq!(tag, "cat");
         let cat: Cat = decode::<_, serde_json::Error>(value).unwrap();
         assert_eq!(cat, Cat { meows: true });
-        let written = serialize(&cat, "kind", "cat", serde_json::value::Serializer).unwrap();
+        let written = serialize(&cat, "kind", &["cat"], serde_json::value::Serializer).unwrap();
         assert_eq!(written, json!({"kind": "cat", "meows": true}));
+    }
+
+    #[derive(Serialize)]
+    struct Tagged {
+        kind: &'static str,
+    }
+
+    #[test]
+    fn the_variant_decides_the_tag() {
+        let write = |kind| {
+            serialize(
+                &Tagged { kind },
+                "kind",
+                &["cat", "Cat"],
+                serde_json::value::Serializer,
+            )
+            .unwrap()
+        };
+        assert_eq!(write("Cat"), json!({"kind": "Cat"}));
+        assert_eq!(write("dog"), json!({"kind": "cat"}));
     }
 
     #[test]

@@ -75,6 +75,8 @@ pub enum Rule {
     Pattern(&'static str),
     /// `minItems`: at least this many items.
     MinItems(u64),
+    /// A property the type lists was also given as an additional property.
+    ListedProperty,
     /// `maxItems`: at most this many items.
     MaxItems(u64),
 }
@@ -105,6 +107,9 @@ impl fmt::Display for Rule {
             Self::Pattern(pattern) => write!(f, "must match the pattern `{pattern}`"),
             Self::MinItems(n) => write!(f, "must have at least {n} item{}", plural(n)),
             Self::MaxItems(n) => write!(f, "must have at most {n} item{}", plural(n)),
+            Self::ListedProperty => f.write_str(
+                "is a listed property: set it with its own method, not as an additional one",
+            ),
         }
     }
 }
@@ -226,7 +231,15 @@ macro_rules! number {
         })*
     };
 }
-number!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+number!(i8, i16, i32, i64, u8, u16, u32, u64, f64);
+
+impl Number for f32 {
+    /// The `f64` of the value's shortest decimal form, which is what goes on the wire: `0.1_f32`
+    /// is `0.1`, not `0.10000000149…`, so it meets a bound of `0.1`.
+    fn to_f64(self) -> f64 {
+        self.to_string().parse().unwrap_or(f64::from(self))
+    }
+}
 
 /// A numeric bound as the API states it: `(limit, exclusive)`.
 pub type Bound = (f64, bool);
@@ -286,18 +299,22 @@ pub fn pattern(field: &'static str, value: &str, pattern: &Pattern) -> Result<()
 
 /// A `pattern` of the API description, compiled the first time it is used.
 ///
-/// Declared as a `static` in generated code; the generator only emits patterns that compile.
+/// Declared as a `static` in generated code, with the pattern as the API writes it (an ECMA-262
+/// regular expression, shown in errors) and the same pattern for the `regex` crate, which the
+/// generator has checked compiles.
 #[derive(Debug)]
 pub struct Pattern {
     source: &'static str,
+    regex: &'static str,
     compiled: OnceLock<Option<Regex>>,
 }
 
 impl Pattern {
-    /// A pattern from its source text.
-    pub const fn new(source: &'static str) -> Self {
+    /// A pattern as the API writes it, and as the `regex` crate reads it.
+    pub const fn new(source: &'static str, regex: &'static str) -> Self {
         Self {
             source,
+            regex,
             compiled: OnceLock::new(),
         }
     }
@@ -311,7 +328,7 @@ impl Pattern {
     /// its rule cannot be checked here (the generator never emits one).
     pub fn is_match(&self, value: &str) -> bool {
         self.compiled
-            .get_or_init(|| Regex::new(self.source).ok())
+            .get_or_init(|| Regex::new(self.regex).ok())
             .as_ref()
             .is_none_or(|regex| regex.is_match(value))
     }
@@ -358,11 +375,11 @@ mod tests {
             items("tags", 0, Some(1), None).unwrap_err().to_string(),
             "`tags` must have at least 1 item"
         );
-        static PHONE: Pattern = Pattern::new("^\\+[0-9]{6,15}$");
+        static PHONE: Pattern = Pattern::new("^\\+\\d{6,15}$", "^\\+[0-9]{6,15}$");
         assert!(pattern("phone", "+3212345678", &PHONE).is_ok());
         assert_eq!(
             pattern("phone", "12", &PHONE).unwrap_err().to_string(),
-            "`phone` must match the pattern `^\\+[0-9]{6,15}$`"
+            "`phone` must match the pattern `^\\+\\d{6,15}$`"
         );
     }
 
@@ -379,6 +396,13 @@ mod tests {
             "geo[\"home\"].lat"
         );
         assert!(nested("geo", &None::<Geo>).is_ok());
+    }
+
+    #[test]
+    fn a_float_meets_a_bound_equal_to_its_decimal_form() {
+        assert!(range("ratio", 0.1_f32, None, Some((0.1, false))).is_ok());
+        assert!(range("ratio", 0.7_f32, Some((0.7, false)), None).is_ok());
+        assert!(range("ratio", 0.7_f32, Some((0.7, true)), None).is_err());
     }
 
     #[test]

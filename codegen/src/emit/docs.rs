@@ -97,7 +97,12 @@ pub(crate) fn constraint_note(constraints: &Constraints) -> Option<String> {
         rules.push(format!("at most {max} item{}", plural(max)));
     }
     if let Some(pattern) = &constraints.pattern {
-        rules.push(format!("matches `{}`", inline_code(pattern)));
+        let unchecked = if constraints.pattern_regex.is_some() {
+            ""
+        } else {
+            " (not checked by this client)"
+        };
+        rules.push(format!("matches `{}`{unchecked}", inline_code(pattern)));
     }
     (!rules.is_empty()).then(|| format!("Constraints: {}.", rules.join(", ")))
 }

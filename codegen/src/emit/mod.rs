@@ -37,6 +37,7 @@ fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
             let name = ident(name);
             match scope {
                 Scope::Types => quote!(#name),
+                Scope::Builders => quote!(super::#name),
                 Scope::Elsewhere => quote!(crate::types::#name),
             }
         }

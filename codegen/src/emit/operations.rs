@@ -288,12 +288,20 @@ fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
             quote!(if let Some(value) = &self.#field { #(#checks)* })
         });
     }
-    if operation
-        .body
-        .as_ref()
-        .is_some_and(|body| usage.holds_checked(&body.ty))
-    {
-        statements.push(quote!(client_runtime::Validate::validate(&self.body)?;));
+    if let Some(body) = &operation.body {
+        let value = quote!(value);
+        let mut checks = rules::checks(usage, "body", &value, &body.ty, &body.constraints);
+        if usage.holds_checked(&body.ty) {
+            // The body's own fields are named from its root: `location.lat`, not `body.location.lat`.
+            checks.push(quote!(client_runtime::Validate::validate(value)?;));
+        }
+        if !checks.is_empty() {
+            statements.push(if body.required {
+                quote!({ let value = &self.body; #(#checks)* })
+            } else {
+                quote!(if let Some(value) = &self.body { #(#checks)* })
+            });
+        }
     }
     if statements.is_empty() {
         return None;

@@ -6,8 +6,9 @@ use crate::model::{Constraints, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// Statements checking `value` (an expression of type `&T` for the value's type `ty`), which the
-/// API calls `wire_name`; each returns early with the first broken rule. The caller puts them in a
+/// Statements checking the rules `constraints` states for `value` (an expression of type `&T` for
+/// the value's type `ty`), which the API calls `wire_name`; each returns early with the first
+/// broken rule. Rules of the values `value` holds are its type's own `Validate`. The caller puts them in a
 /// block of their own, which also keeps each `PATTERN` static to its value.
 pub(crate) fn checks(
     usage: &Usage<'_>,
@@ -33,11 +34,12 @@ pub(crate) fn checks(
                     client_runtime::validate::length(#wire_name, #value, #min, #max)?;
                 });
             }
-            if let Some(pattern) = &constraints.pattern {
+            if let (Some(source), Some(regex)) = (&constraints.pattern, &constraints.pattern_regex)
+            {
                 let name = format_ident!("PATTERN");
                 out.push(quote! {
                     static #name: client_runtime::validate::Pattern =
-                        client_runtime::validate::Pattern::new(#pattern);
+                        client_runtime::validate::Pattern::new(#source, #regex);
                     client_runtime::validate::pattern(#wire_name, #value, &#name)?;
                 });
             }
@@ -69,11 +71,6 @@ pub(crate) fn checks(
             }
         }
         ValueKind::Other => {}
-    }
-    if usage.holds_checked(ty) {
-        out.push(quote! {
-            client_runtime::validate::nested(#wire_name, #value)?;
-        });
     }
     out
 }

@@ -9,7 +9,6 @@ use crate::model::{
     Api, EnumVariant, Field, IntegerVariant, Literal, Presence, TypeDef, TypeKind, TypeRef,
     UnionVariant,
 };
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -33,28 +32,7 @@ pub(crate) fn module(api: &Api) -> TokenStream {
             /// Builders for the types a request carries: each checks required properties and the
             /// API's rules when it builds.
             pub mod builders {
-                #[allow(unused_imports)]
-                use super::*;
                 #(#builders)*
-            }
-        }
-    });
-    let defaults: Vec<TokenStream> = api
-        .types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct { fields, .. } => Some(default_functions(def, fields)),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    let defaults = (!defaults.is_empty()).then(|| {
-        quote! {
-            /// The API's default values, for properties a message leaves out.
-            mod defaults {
-                #[allow(unused_imports)]
-                use super::*;
-                #(#defaults)*
             }
         }
     });
@@ -62,7 +40,6 @@ pub(crate) fn module(api: &Api) -> TokenStream {
         //! Every schema of the API as a Rust type.
         #(#items)*
         #builders
-        #defaults
     }
 }
 
@@ -96,7 +73,11 @@ fn type_def(def: &TypeDef, usage: &Usage<'_>) -> TokenStream {
 /// Where a type reference is written: inside `types` or from another module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
+    /// In `types` itself.
     Types,
+    /// In `types::builders`, whose own `…Builder` names could shadow a schema's.
+    Builders,
+    /// Anywhere else in the crate.
     Elsewhere,
 }
 
@@ -123,22 +104,19 @@ fn field_type(field: &Field) -> TokenStream {
 }
 
 /// The type of the map keeping properties beyond the listed ones.
-fn additional_type(value: &TypeRef) -> TokenStream {
+fn additional_type(value: &TypeRef, scope: Scope) -> TokenStream {
     match value {
         TypeRef::Json => quote!(serde_json::Map<String, serde_json::Value>),
         value => {
-            let value = tokens(value);
+            let value = type_tokens(value, scope);
             quote!(std::collections::BTreeMap<String, #value>)
         }
     }
 }
 
-fn default_function_name(def: &TypeDef, field: &Field) -> proc_macro2::Ident {
-    format_ident!(
-        "{}_{}",
-        def.name.to_snake_case(),
-        field.name.trim_end_matches('_')
-    )
+/// The associated function returning a field's default: unique per type, as field names are.
+fn default_function_name(field: &Field) -> proc_macro2::Ident {
+    format_ident!("default_{}", field.name.trim_end_matches('_'))
 }
 
 fn structure(
@@ -161,7 +139,7 @@ fn structure(
     let derive_default = (all_optional && !has_defaults).then(|| quote!(Default,));
     let declared = fields.iter().map(|field| struct_field(def, field, usage));
     let additional_field = additional.map(|value| {
-        let ty = additional_type(value);
+        let ty = additional_type(value, Scope::Types);
         quote! {
             /// Properties not listed above, kept as received so that they are sent back unchanged.
             #[serde(flatten)]
@@ -172,8 +150,8 @@ fn structure(
         let values = fields.iter().map(|field| {
             let field_name = ident(&field.name);
             if field.presence == Presence::Defaulted {
-                let function = default_function_name(def, field);
-                quote!(#field_name: defaults::#function(),)
+                let function = default_function_name(field);
+                quote!(#field_name: Self::#function(),)
             } else {
                 quote!(#field_name: None,)
             }
@@ -197,19 +175,27 @@ fn structure(
             " Starts a [`{builder}`](builders::{builder}), which checks required properties and the \
              API's rules when it builds."
         );
+        // Qualified: a property named `default` gives the builder a setter of that name.
+        quote! {
+            #[doc = #doc]
+            pub fn builder() -> builders::#builder {
+                <builders::#builder as Default>::default()
+            }
+        }
+    });
+    let default_functions = default_functions(fields);
+    let associated = (builder_fn.is_some() || !default_functions.is_empty()).then(|| {
         quote! {
             impl #name {
-                #[doc = #doc]
-                pub fn builder() -> builders::#builder {
-                    builders::#builder::default()
-                }
+                #builder_fn
+                #(#default_functions)*
             }
         }
     });
     let validate = usage
         .checked
         .contains(&def.name)
-        .then(|| struct_validate(def, fields, usage));
+        .then(|| struct_validate(def, fields, additional, usage));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
@@ -218,7 +204,7 @@ fn structure(
             #additional_field
         }
         #default_impl
-        #builder_fn
+        #associated
         #validate
     }
 }
@@ -275,7 +261,7 @@ fn struct_field(def: &TypeDef, field: &Field, usage: &Usage<'_>) -> TokenStream 
             )]
         }),
         Presence::Defaulted => {
-            let function = format!("defaults::{}", default_function_name(def, field));
+            let function = format!("{}::{}", def.name, default_function_name(field));
             Some(quote!(#[serde(default = #function)]))
         }
     };
@@ -289,17 +275,23 @@ fn struct_field(def: &TypeDef, field: &Field, usage: &Usage<'_>) -> TokenStream 
 }
 
 /// `fn` items returning each default of `def`'s fields.
-fn default_functions(def: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
+fn default_functions(fields: &[Field]) -> Vec<TokenStream> {
     fields
         .iter()
         .filter_map(|field| {
             let literal = field.default.as_ref()?;
-            let function = default_function_name(def, field);
+            let function = default_function_name(field);
             let ty = tokens(&field.ty);
             let value = match literal {
                 Literal::Boolean(flag) => quote!(#flag),
                 Literal::Integer(value) => {
                     let value = proc_macro2::Literal::i64_unsuffixed(*value);
+                    quote!(#value)
+                }
+                // The shortest text that reads back as the same `f32`: no excessive digits.
+                #[allow(clippy::cast_possible_truncation)]
+                Literal::Number(value) if field.ty == TypeRef::Float => {
+                    let value = proc_macro2::Literal::f32_unsuffixed(*value as f32);
                     quote!(#value)
                 }
                 Literal::Number(value) => {
@@ -313,8 +305,13 @@ fn default_functions(def: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
                     quote!(#ty::#variant)
                 }
             };
+            let doc = format!(
+                " The API's default for `{}`.",
+                docs::inline_code(&field.wire_name)
+            );
             Some(quote! {
-                pub(super) fn #function() -> #ty {
+                #[doc = #doc]
+                fn #function() -> #ty {
                     #value
                 }
             })
@@ -323,21 +320,33 @@ fn default_functions(def: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
 }
 
 /// `impl Validate`, checking each field's rules.
-fn struct_validate(def: &TypeDef, fields: &[Field], usage: &Usage<'_>) -> TokenStream {
+fn struct_validate(
+    def: &TypeDef,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    usage: &Usage<'_>,
+) -> TokenStream {
     let name = ident(&def.name);
+    let additional = additional
+        .filter(|ty| usage.holds_checked(ty))
+        .map(|_| quote!(client_runtime::Validate::validate(&self.additional_properties)?;));
     let checks = fields
         .iter()
         .filter(|field| usage.field_is_checked(field))
         .map(|field| {
             let access = ident(&field.name);
             let value = quote!(value);
-            let checks = rules::checks(
+            let mut checks = rules::checks(
                 usage,
                 &field.wire_name,
                 &value,
                 &field.ty,
                 &field.constraints,
             );
+            if usage.holds_checked(&field.ty) {
+                let wire = &field.wire_name;
+                checks.push(quote!(client_runtime::validate::nested(#wire, #value)?;));
+            }
             match field.presence {
                 // A block of its own keeps `value` and any `PATTERN` static to this field.
                 Presence::Required | Presence::Defaulted => quote! {
@@ -362,6 +371,7 @@ fn struct_validate(def: &TypeDef, fields: &[Field], usage: &Usage<'_>) -> TokenS
         impl client_runtime::Validate for #name {
             fn validate(&self) -> Result<(), client_runtime::ValidationError> {
                 #(#checks)*
+                #additional
                 Ok(())
             }
         }
@@ -375,16 +385,17 @@ fn builder(
     additional: Option<&TypeRef>,
     usage: &Usage<'_>,
 ) -> TokenStream {
-    let target = ident(&def.name);
+    let target = type_tokens(&TypeRef::Named(def.name.clone()), Scope::Builders);
     let name = format_ident!("{}Builder", def.name);
     let doc = format!(
-        " Builds a [`{0}`]: set properties with the methods named after them, then \
+        " Builds a [`{0}`](super::{0}): set properties with the methods named after them, then \
          [`build`](Self::build).",
         def.name
     );
+    let parent = |ty: &TypeRef| type_tokens(ty, Scope::Builders);
     let slots = fields.iter().map(|field| {
         let field_name = ident(&field.name);
-        let inner = tokens(&field.ty);
+        let inner = parent(&field.ty);
         match field.presence {
             Presence::Nullable | Presence::OptionalNullable => {
                 quote!(#field_name: Option<Option<#inner>>,)
@@ -392,17 +403,9 @@ fn builder(
             _ => quote!(#field_name: Option<#inner>,),
         }
     });
-    // A property called `build` or `additional_property` would clash with the builder's own methods.
-    let setter_name = |field: &Field| {
-        if matches!(field.name.as_str(), "build" | "additional_property") {
-            format_ident!("set_{}", field.name)
-        } else {
-            ident(&field.name)
-        }
-    };
     let setters = fields.iter().map(|field| {
+        // Field names never take the builder's own method names (see `load`).
         let slot = ident(&field.name);
-        let setter = setter_name(field);
         let mut lines = field_docs(field);
         if matches!(
             field.presence,
@@ -414,19 +417,19 @@ fn builder(
         let docs = docs::attributes(&lines);
         let (argument, value) = match (&field.ty, field.presence) {
             (_, Presence::Nullable | Presence::OptionalNullable) => {
-                let inner = tokens(&field.ty);
+                let inner = parent(&field.ty);
                 (quote!(Option<#inner>), quote!(value))
             }
             (TypeRef::String, _) => (quote!(impl Into<String>), quote!(value.into())),
             (TypeRef::Boxed(inner), _) => {
-                let inner = tokens(inner);
+                let inner = parent(inner);
                 (quote!(#inner), quote!(Box::new(value)))
             }
-            (ty, _) => (tokens(ty), quote!(value)),
+            (ty, _) => (parent(ty), quote!(value)),
         };
         quote! {
             #docs
-            pub fn #setter(mut self, value: #argument) -> Self {
+            pub fn #slot(mut self, value: #argument) -> Self {
                 self.#slot = Some(#value);
                 self
             }
@@ -441,19 +444,19 @@ fn builder(
             },
             Presence::Optional | Presence::OptionalNullable => quote!(#slot: self.#slot,),
             Presence::Defaulted => {
-                let function = default_function_name(def, field);
-                quote!(#slot: self.#slot.unwrap_or_else(super::defaults::#function),)
+                let function = default_function_name(field);
+                quote!(#slot: self.#slot.unwrap_or_else(#target::#function),)
             }
         }
     });
     let additional_slot = additional.map(|value| {
-        let ty = additional_type(value);
+        let ty = additional_type(value, Scope::Builders);
         quote!(additional_properties: #ty,)
     });
     let additional_setter = additional.map(|value| {
         let value_ty = match value {
             TypeRef::Json => quote!(serde_json::Value),
-            other => tokens(other),
+            other => parent(other),
         };
         quote! {
             /// Adds a property the API description does not list.
@@ -465,12 +468,26 @@ fn builder(
     });
     let additional_value =
         additional.map(|_| quote!(additional_properties: self.additional_properties,));
+    let wire_names: Vec<&String> = fields.iter().map(|field| &field.wire_name).collect();
+    let listed_check = (additional.is_some() && !wire_names.is_empty()).then(|| {
+        quote! {
+            // Serialized next to the listed field, it would send the property twice.
+            for name in [#(#wire_names),*] {
+                if self.additional_properties.contains_key(name) {
+                    return Err(client_runtime::ValidationError::new(
+                        name,
+                        client_runtime::validate::Rule::ListedProperty,
+                    ));
+                }
+            }
+        }
+    });
     let check = usage
         .checked
         .contains(&def.name)
         .then(|| quote!(client_runtime::Validate::validate(&value)?;));
     let build_doc = format!(
-        " The [`{}`], or the first required property left unset or rule broken.",
+        " The [`{0}`](super::{0}), or the first required property left unset or rule broken.",
         def.name
     );
     quote! {
@@ -488,6 +505,7 @@ fn builder(
 
             #[doc = #build_doc]
             pub fn build(self) -> Result<#target, client_runtime::ValidationError> {
+                #listed_check
                 let value = #target {
                     #(#values)*
                     #additional_value
@@ -762,11 +780,13 @@ fn tagged_union(
     });
     let encode_arms = variants.iter().map(|variant| {
         let name = ident(&variant.name);
-        match variant.tags.first() {
-            Some(tag) => quote! {
-                Self::#name(value) => client_runtime::tagged::serialize(value, #property, #tag, serializer),
-            },
-            None => quote!(Self::#name(value) => serde::Serialize::serialize(value, serializer),),
+        let tags = &variant.tags;
+        if tags.is_empty() {
+            quote!(Self::#name(value) => serde::Serialize::serialize(value, serializer),)
+        } else {
+            quote! {
+                Self::#name(value) => client_runtime::tagged::serialize(value, #property, &[#(#tags),*], serializer),
+            }
         }
     });
     // An alternative whose tags all belong to earlier ones is never selected when decoding.

@@ -2,13 +2,13 @@
 
 use super::pointer::Pointer;
 use crate::model::naming::{self, Namespace};
-use crate::model::recursion;
 use crate::model::{
     Api, Bound, Constraints, Diagnostic, Docs, EnumVariant, ErrorResponse, Field, IntegerVariant,
     Literal, Method, Operation, Parameter, ParameterLocation, Presence, RequestBody,
     SecurityScheme, Server, ServerVariable, Severity, StatusCode, SuccessResponse, Tag, TypeDef,
     TypeKind, TypeRef, UnionVariant,
 };
+use crate::model::{recursion, usage};
 use indexmap::IndexMap;
 use openapiv3 as oa;
 use openapiv3::ReferenceOr;
@@ -17,13 +17,21 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Client method names the generated `Client` defines itself.
 const CLIENT_METHODS: &[&str] = &["new", "from_config", "config", "http"];
 
+/// Names a request builder uses itself, as fields or methods, which parameters must not take.
+const REQUEST_BUILDER_NAMES: &[&str] = &["new", "client", "body", "check", "send"];
+
+/// Method names a struct's builder defines itself, which its properties' setters must not take.
+const TYPE_BUILDER_NAMES: &[&str] = &["build", "additional_property"];
+
 pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
     let mut lowering = Lowering::new(document);
     lowering.lower_components();
     let operations = lowering.lower_operations();
-    lowering.apply_defaults();
+    // Cycles first: resolving a default follows aliases, which must end.
     let cycle_warnings = recursion::break_cycles(&mut lowering.types);
     lowering.diagnostics.extend(cycle_warnings);
+    let sent = usage::sent_types(&lowering.types, &operations);
+    lowering.apply_defaults(&sent);
     let api = Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
@@ -212,6 +220,12 @@ impl<'a> Lowering<'a> {
             let ty = match self.lower_schema(schema, &hint, &pointer) {
                 TypeRef::Nullable(inner) => *inner,
                 ty => ty,
+            };
+            let defined = self.types.iter().any(|def| def.name == rust_name);
+            let ty = if ty == TypeRef::Named(rust_name.clone()) && !defined {
+                self.degrade(&pointer, "a schema that only refers to itself")
+            } else {
+                ty
             };
             if ty != TypeRef::Named(rust_name.clone()) {
                 let mut docs = match schema {
@@ -500,6 +514,10 @@ impl<'a> Lowering<'a> {
             // The emitted struct keeps extra properties in a field of this name.
             field_names.claim("additional_properties".to_owned());
         }
+        // A field's builder setter has the field's name.
+        for reserved in TYPE_BUILDER_NAMES {
+            field_names.claim((*reserved).to_owned());
+        }
         let mut fields = Vec::with_capacity(shape.properties.len());
         for (wire_name, (schema, property_pointer)) in shape.properties {
             let child_hint = hint.property(&wire_name);
@@ -526,7 +544,7 @@ impl<'a> Lowering<'a> {
             }
             let (constraints, default) = match self.resolve_boxed(schema, &property_pointer) {
                 Some((resolved, resolved_pointer)) => {
-                    let constraints = self.constraints(resolved, &resolved_pointer, &mut docs);
+                    let constraints = self.constraints(resolved, &resolved_pointer);
                     let default = resolved.schema_data.default.clone();
                     (constraints, default.map(|value| (value, resolved_pointer)))
                 }
@@ -611,12 +629,20 @@ impl<'a> Lowering<'a> {
             names.claim("Unknown".to_owned());
         }
         let mut variants = Vec::with_capacity(alternatives.len());
+        let mut nullable = false;
         for (index, alternative) in alternatives.iter().enumerate() {
-            let ty = self.lower_schema(
+            let ty = match self.lower_schema(
                 alternative,
                 &hint.suffixed(&format!("Variant{}", index + 1)),
                 &pointer.join(index),
-            );
+            ) {
+                // A nullable alternative makes the union itself nullable.
+                TypeRef::Nullable(inner) => {
+                    nullable = true;
+                    *inner
+                }
+                ty => ty,
+            };
             let name = names.claim(variant_name_for(&ty, index));
             variants.push(UnionVariant {
                 name,
@@ -627,7 +653,7 @@ impl<'a> Lowering<'a> {
         let discriminator = discriminator.and_then(|discriminator| {
             self.discriminator_tags(discriminator, alternatives, &mut variants, pointer)
         });
-        self.define(
+        let union = self.define(
             hint,
             docs_of(data),
             TypeKind::Union {
@@ -635,7 +661,12 @@ impl<'a> Lowering<'a> {
                 discriminator,
             },
             pointer,
-        )
+        );
+        if nullable {
+            TypeRef::Nullable(Box::new(union))
+        } else {
+            union
+        }
     }
 
     /// Fills each variant's tags from `discriminator`: the `mapping` keys that point to its
@@ -737,30 +768,22 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The rules `schema` states. A `pattern` this client cannot check (one the `regex` crate does
-    /// not accept, such as a look-around) is dropped with a warning and a note in `docs`.
-    fn constraints(
-        &mut self,
-        schema: &oa::Schema,
-        pointer: &Pointer,
-        docs: &mut Docs,
-    ) -> Constraints {
+    /// The rules `schema` states. A `pattern` the `regex` crate cannot run (a look-around, a
+    /// back-reference) is kept for the docs but not checked, with a warning.
+    fn constraints(&mut self, schema: &oa::Schema, pointer: &Pointer) -> Constraints {
         let mut constraints = constraints_of(schema);
         if let Some(pattern) = &constraints.pattern {
-            if let Err(error) = regex::Regex::new(pattern) {
-                let message = format!(
-                    "the pattern `{pattern}` is not checked before sending: {}",
-                    error
-                        .to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or("unsupported syntax")
-                );
-                self.warn(&pointer.join("pattern"), &message);
-                docs.notes.push(format!(
-                    "The pattern `{pattern}` is not checked before sending."
-                ));
-                constraints.pattern = None;
+            let translated = ecma_pattern_to_rust(pattern);
+            match regex::Regex::new(&translated) {
+                Ok(_) => constraints.pattern_regex = Some(translated),
+                Err(error) => {
+                    let reason = error.to_string();
+                    let reason = reason.lines().last().unwrap_or("unsupported syntax");
+                    self.warn(
+                        &pointer.join("pattern"),
+                        format!("the pattern `{pattern}` is not checked before sending: {reason}"),
+                    );
+                }
             }
         }
         constraints
@@ -794,16 +817,21 @@ impl<'a> Lowering<'a> {
         TypeRef::Named(name)
     }
 
-    /// Settles the defaults of optional properties now that every enum is known: a default the
-    /// field's type can hold makes the field [`Presence::Defaulted`]; others stay in the docs only.
-    fn apply_defaults(&mut self) {
+    /// Settles the defaults of optional properties now that every enum is known, and states each
+    /// in the field's docs. In a type a server sends and no request carries, a default the field's
+    /// type can hold makes the field [`Presence::Defaulted`]: absence decodes as the default. A type
+    /// a request carries keeps `Option`, so leaving a property out still means "not sent" (in an
+    /// update, "leave as is") and the server applies its own default.
+    fn apply_defaults(&mut self, sent: &BTreeSet<String>) {
         for (type_name, field_name, value, pointer) in std::mem::take(&mut self.pending_defaults) {
-            let Some(ty) = self
-                .field_mut(&type_name, &field_name)
-                .map(|field| field.ty.clone())
-            else {
+            let Some(field) = self.field_mut(&type_name, &field_name) else {
                 continue;
             };
+            field.docs.default.get_or_insert_with(|| value.to_string());
+            let ty = field.ty.clone();
+            if sent.contains(&type_name) {
+                continue;
+            }
             match self.literal(&ty, &value) {
                 Some(literal) => {
                     if let Some(field) = self.field_mut(&type_name, &field_name) {
@@ -1011,6 +1039,9 @@ impl<'a> Lowering<'a> {
             }
         }
         let mut names = Namespace::new();
+        for reserved in REQUEST_BUILDER_NAMES {
+            names.claim((*reserved).to_owned());
+        }
         let mut parameters = Vec::with_capacity(by_key.len());
         for (parameter, pointer) in by_key.into_values() {
             let data = parameter.parameter_data_ref();
@@ -1035,9 +1066,8 @@ impl<'a> Lowering<'a> {
                     let ty = self.lower_schema(schema, &hint, &schema_pointer);
                     let (docs, constraints) = match self.resolve_schema(schema, &schema_pointer) {
                         Some((schema, resolved_pointer)) => {
-                            let mut docs = docs_of(&schema.schema_data);
-                            let constraints =
-                                self.constraints(schema, &resolved_pointer, &mut docs);
+                            let docs = docs_of(&schema.schema_data);
+                            let constraints = self.constraints(schema, &resolved_pointer);
                             (docs, constraints)
                         }
                         None => (Docs::default(), Constraints::default()),
@@ -1125,9 +1155,19 @@ impl<'a> Lowering<'a> {
         };
         let media_pointer = pointer.join("content").join(content_type);
         let hint = NameHint::fresh(format!("{operation_type}Request"));
-        let ty = match &media.schema {
-            Some(schema) => self.lower_schema(schema, &hint, &media_pointer.join("schema")),
-            None => TypeRef::Json,
+        let schema_pointer = media_pointer.join("schema");
+        let (ty, constraints) = match &media.schema {
+            Some(schema) => {
+                let ty = self.lower_schema(schema, &hint, &schema_pointer);
+                let constraints = match self.resolve_schema(schema, &schema_pointer) {
+                    Some((resolved, resolved_pointer)) => {
+                        self.constraints(resolved, &resolved_pointer)
+                    }
+                    None => Constraints::default(),
+                };
+                (ty, constraints)
+            }
+            None => (TypeRef::Json, Constraints::default()),
         };
         Some(RequestBody {
             ty,
@@ -1137,6 +1177,7 @@ impl<'a> Lowering<'a> {
                 description: non_empty(&body.description),
                 ..Docs::default()
             },
+            constraints,
         })
     }
 
@@ -1469,6 +1510,39 @@ fn constraints_of(schema: &oa::Schema) -> Constraints {
         },
         _ => Constraints::default(),
     }
+}
+
+/// An ECMA-262 pattern (without the `u` flag) for the `regex` crate, which is Unicode-aware by
+/// default: `\d` and `\w` mean ASCII digits and word characters there, as in ECMA-262.
+fn ecma_pattern_to_rust(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('d') if in_class => out.push_str("0-9"),
+                Some('d') => out.push_str("[0-9]"),
+                Some('w') if in_class => out.push_str("A-Za-z0-9_"),
+                Some('w') => out.push_str("[A-Za-z0-9_]"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn lower_server(server: &oa::Server) -> Server {

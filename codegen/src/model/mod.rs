@@ -275,8 +275,11 @@ pub struct Constraints {
     pub minimum: Option<Bound>,
     /// `maximum`, or `exclusiveMaximum`.
     pub maximum: Option<Bound>,
-    /// `pattern`, an ECMA-262 regular expression.
+    /// `pattern`, an ECMA-262 regular expression, as written.
     pub pattern: Option<String>,
+    /// The same pattern for the `regex` crate; `None` when it has no equivalent there (a
+    /// look-around, a back-reference), and the pattern is then not checked.
+    pub pattern_regex: Option<String>,
     /// `minItems`.
     pub min_items: Option<u64>,
     /// `maxItems`.
@@ -426,6 +429,8 @@ pub struct RequestBody {
     pub content_type: String,
     /// Documentation.
     pub docs: Docs,
+    /// Validation rules the document states for the body as a whole.
+    pub constraints: Constraints,
 }
 
 /// What a successful call returns.

@@ -19,7 +19,8 @@ const KEYWORDS: &[&str] = &[
 /// Prelude names the generated `types` module uses unqualified; a schema of the same name would
 /// shadow them, so it is renamed.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Result", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "From", "Self",
+    "Option", "Result", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "From", "Into",
+    "Default", "Self",
 ];
 
 /// A type name (UpperCamelCase) for a schema or inline shape.
@@ -230,6 +231,7 @@ mod tests {
         assert_eq!(type_name("Result"), "ResultType");
         assert_eq!(type_name("string"), "StringType");
         assert_eq!(type_name("Error"), "Error");
+        assert_eq!(type_name("default"), "DefaultType");
         assert_eq!(type_name(""), "Unnamed");
         assert_eq!(value_name("_id"), "id");
         assert_eq!(value_name("$"), "value");

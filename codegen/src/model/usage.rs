@@ -1,7 +1,7 @@
 //! Facts about how types are used, derived from the model: which are sent in requests, and which
 //! carry rules a value must follow before it is sent.
 
-use super::{Api, Constraints, Field, TypeDef, TypeKind, TypeRef};
+use super::{Api, Constraints, Field, Operation, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What kind of value a type holds, once aliases are seen through; decides which rules apply.
@@ -40,20 +40,7 @@ impl<'a> Usage<'a> {
             sent: BTreeSet::new(),
             checked: BTreeSet::new(),
         };
-        let mut pending: Vec<String> = Vec::new();
-        for body in api.operations.iter().filter_map(|op| op.body.as_ref()) {
-            named_in(&body.ty, &mut pending);
-        }
-        while let Some(name) = pending.pop() {
-            if !usage.sent.insert(name.clone()) {
-                continue;
-            }
-            if let Some(def) = usage.types.get(name.as_str()) {
-                for ty in referenced(def) {
-                    named_in(ty, &mut pending);
-                }
-            }
-        }
+        usage.sent = sent_types(&api.types, &api.operations);
         // A type is checked if a field has an applicable rule, or holds a checked type.
         loop {
             let newly: Vec<String> = api
@@ -61,10 +48,12 @@ impl<'a> Usage<'a> {
                 .iter()
                 .filter(|def| !usage.checked.contains(&def.name))
                 .filter(|def| match &def.kind {
-                    TypeKind::Struct { fields, .. } => fields.iter().any(|field| {
-                        usage.has_rules(&field.constraints, &field.ty)
-                            || usage.holds_checked(&field.ty)
-                    }),
+                    TypeKind::Struct { fields, additional } => {
+                        fields.iter().any(|field| usage.field_is_checked(field))
+                            || additional
+                                .as_ref()
+                                .is_some_and(|ty| usage.holds_checked(ty))
+                    }
                     TypeKind::Union { variants, .. } => variants
                         .iter()
                         .any(|variant| usage.holds_checked(&variant.ty)),
@@ -125,7 +114,7 @@ impl<'a> Usage<'a> {
             ValueKind::Text => {
                 constraints.min_length.is_some()
                     || constraints.max_length.is_some()
-                    || constraints.pattern.is_some()
+                    || constraints.pattern_regex.is_some()
             }
             ValueKind::Number => constraints.minimum.is_some() || constraints.maximum.is_some(),
             ValueKind::List => constraints.min_items.is_some() || constraints.max_items.is_some(),
@@ -155,6 +144,28 @@ impl<'a> Usage<'a> {
     pub fn field_is_checked(&self, field: &Field) -> bool {
         self.has_rules(&field.constraints, &field.ty) || self.holds_checked(&field.ty)
     }
+}
+
+/// Types a request can carry: request bodies and every type they reach.
+pub fn sent_types(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
+    let by_name: BTreeMap<&str, &TypeDef> =
+        types.iter().map(|def| (def.name.as_str(), def)).collect();
+    let mut sent = BTreeSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    for body in operations.iter().filter_map(|op| op.body.as_ref()) {
+        named_in(&body.ty, &mut pending);
+    }
+    while let Some(name) = pending.pop() {
+        if !sent.insert(name.clone()) {
+            continue;
+        }
+        if let Some(def) = by_name.get(name.as_str()) {
+            for ty in referenced(def) {
+                named_in(ty, &mut pending);
+            }
+        }
+    }
+    sent
 }
 
 /// Every type reference a definition makes.

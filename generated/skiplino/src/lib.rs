@@ -37,8 +37,10 @@
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+#[allow(clippy::approx_constant)]
 pub mod operations;
 #[rustfmt::skip]
+#[allow(clippy::approx_constant, clippy::large_enum_variant)]
 pub mod types;
 pub use client::Client;
 pub use client_runtime::{BuildError, ClientConfig, Error, Response, Secret};

@@ -214,6 +214,7 @@ impl<'a> GetAvailableSlots<'a> {
             client_runtime::validate::length("id", value, Some(10), Some(10))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
                 "^[A-Za-z0-9]{10}$",
+                "^[A-Za-z0-9]{10}$",
             );
             client_runtime::validate::pattern("id", value, &PATTERN)?;
         }
@@ -314,7 +315,10 @@ impl<'a> BookTicket<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
-        client_runtime::Validate::validate(&self.body)?;
+        {
+            let value = &self.body;
+            client_runtime::Validate::validate(value)?;
+        }
         Ok(())
     }
     /// Sends the request and decodes the response.
@@ -408,6 +412,7 @@ impl<'a> FetchTicket<'a> {
             let value = &self.id;
             client_runtime::validate::length("id", value, Some(10), Some(10))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[A-Za-z0-9]{10}$",
                 "^[A-Za-z0-9]{10}$",
             );
             client_runtime::validate::pattern("id", value, &PATTERN)?;
@@ -507,6 +512,7 @@ impl<'a> CancelTicket<'a> {
             let value = &self.id;
             client_runtime::validate::length("id", value, Some(10), Some(10))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[A-Za-z0-9]{10}$",
                 "^[A-Za-z0-9]{10}$",
             );
             client_runtime::validate::pattern("id", value, &PATTERN)?;
@@ -619,10 +625,14 @@ impl<'a> RescheduleAppointment<'a> {
             client_runtime::validate::length("id", value, Some(10), Some(10))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
                 "^[A-Za-z0-9]{10}$",
+                "^[A-Za-z0-9]{10}$",
             );
             client_runtime::validate::pattern("id", value, &PATTERN)?;
         }
-        client_runtime::Validate::validate(&self.body)?;
+        {
+            let value = &self.body;
+            client_runtime::Validate::validate(value)?;
+        }
         Ok(())
     }
     /// Sends the request and decodes the response.
@@ -970,6 +980,7 @@ impl<'a> FetchCustomer<'a> {
             client_runtime::validate::length("id", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
                 "^[0-9a-fA-F]{32}$",
+                "^[0-9a-fA-F]{32}$",
             );
             client_runtime::validate::pattern("id", value, &PATTERN)?;
         }
@@ -1069,7 +1080,10 @@ impl<'a> UpdateCustomer<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
-        client_runtime::Validate::validate(&self.body)?;
+        {
+            let value = &self.body;
+            client_runtime::Validate::validate(value)?;
+        }
         Ok(())
     }
     /// Sends the request and decodes the response.
@@ -1190,6 +1204,7 @@ impl<'a> DeleteCustomer<'a> {
         if let Some(value) = &self.id {
             client_runtime::validate::length("id", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
                 "^[0-9a-fA-F]{32}$",
             );
             client_runtime::validate::pattern("id", value, &PATTERN)?;
@@ -1344,6 +1359,7 @@ impl<'a> ListCustomerTickets<'a> {
         if let Some(value) = &self.id {
             client_runtime::validate::length("id", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
                 "^[0-9a-fA-F]{32}$",
             );
             client_runtime::validate::pattern("id", value, &PATTERN)?;

@@ -693,7 +693,7 @@ pub struct CustomerWriteRequest {
 impl CustomerWriteRequest {
     /// Starts a [`CustomerWriteRequestBuilder`](builders::CustomerWriteRequestBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::CustomerWriteRequestBuilder {
-        builders::CustomerWriteRequestBuilder::default()
+        <builders::CustomerWriteRequestBuilder as Default>::default()
     }
 }
 /// Body of a customer update. `id` or `externalId` locates the record and only the other fields that are present are changed. When the record is located by `id`, an `externalId` in the body is a new value that must be unique within the company. A `metadata` object replaces the stored one as a whole.
@@ -753,7 +753,7 @@ pub struct CustomerUpdateRequest {
 impl CustomerUpdateRequest {
     /// Starts a [`CustomerUpdateRequestBuilder`](builders::CustomerUpdateRequestBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::CustomerUpdateRequestBuilder {
-        builders::CustomerUpdateRequestBuilder::default()
+        <builders::CustomerUpdateRequestBuilder as Default>::default()
     }
 }
 impl client_runtime::Validate for CustomerUpdateRequest {
@@ -761,6 +761,7 @@ impl client_runtime::Validate for CustomerUpdateRequest {
         if let Some(value) = &self.id {
             client_runtime::validate::length("id", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
                 "^[0-9a-fA-F]{32}$",
             );
             client_runtime::validate::pattern("id", value, &PATTERN)?;
@@ -794,7 +795,7 @@ pub struct BookTicketRequestLocation {
 impl BookTicketRequestLocation {
     /// Starts a [`BookTicketRequestLocationBuilder`](builders::BookTicketRequestLocationBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::BookTicketRequestLocationBuilder {
-        builders::BookTicketRequestLocationBuilder::default()
+        <builders::BookTicketRequestLocationBuilder as Default>::default()
     }
 }
 impl client_runtime::Validate for BookTicketRequestLocation {
@@ -887,7 +888,7 @@ pub struct BookTicketRequest {
 impl BookTicketRequest {
     /// Starts a [`BookTicketRequestBuilder`](builders::BookTicketRequestBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::BookTicketRequestBuilder {
-        builders::BookTicketRequestBuilder::default()
+        <builders::BookTicketRequestBuilder as Default>::default()
     }
 }
 impl client_runtime::Validate for BookTicketRequest {
@@ -897,12 +898,14 @@ impl client_runtime::Validate for BookTicketRequest {
             client_runtime::validate::length("serviceId", value, Some(10), Some(10))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
                 "^[A-Za-z0-9]{10}$",
+                "^[A-Za-z0-9]{10}$",
             );
             client_runtime::validate::pattern("serviceId", value, &PATTERN)?;
         }
         if let Some(value) = &self.customer_id {
             client_runtime::validate::length("customerId", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
                 "^[0-9a-fA-F]{32}$",
             );
             client_runtime::validate::pattern("customerId", value, &PATTERN)?;
@@ -951,7 +954,7 @@ pub struct ChangeTimeRequest {
 impl ChangeTimeRequest {
     /// Starts a [`ChangeTimeRequestBuilder`](builders::ChangeTimeRequestBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::ChangeTimeRequestBuilder {
-        builders::ChangeTimeRequestBuilder::default()
+        <builders::ChangeTimeRequestBuilder as Default>::default()
     }
 }
 impl client_runtime::Validate for ChangeTimeRequest {
@@ -959,6 +962,7 @@ impl client_runtime::Validate for ChangeTimeRequest {
         if let Some(value) = &self.customer_id {
             client_runtime::validate::length("customerId", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
+                "^[0-9a-fA-F]{32}$",
                 "^[0-9a-fA-F]{32}$",
             );
             client_runtime::validate::pattern("customerId", value, &PATTERN)?;
@@ -1171,9 +1175,7 @@ pub struct ListCustomerTicketsResponse {
 /// Builders for the types a request carries: each checks required properties and the
 /// API's rules when it builds.
 pub mod builders {
-    #[allow(unused_imports)]
-    use super::*;
-    /// Builds a [`CustomerWriteRequest`]: set properties with the methods named after them, then [`build`](Self::build).
+    /// Builds a [`CustomerWriteRequest`](super::CustomerWriteRequest): set properties with the methods named after them, then [`build`](Self::build).
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct CustomerWriteRequestBuilder {
@@ -1242,11 +1244,21 @@ pub mod builders {
             self.additional_properties.insert(name.into(), value);
             self
         }
-        /// The [`CustomerWriteRequest`], or the first required property left unset or rule broken.
+        /// The [`CustomerWriteRequest`](super::CustomerWriteRequest), or the first required property left unset or rule broken.
         pub fn build(
             self,
-        ) -> Result<CustomerWriteRequest, client_runtime::ValidationError> {
-            let value = CustomerWriteRequest {
+        ) -> Result<super::CustomerWriteRequest, client_runtime::ValidationError> {
+            for name in ["externalId", "name", "email", "mobile", "metadata"] {
+                if self.additional_properties.contains_key(name) {
+                    return Err(
+                        client_runtime::ValidationError::new(
+                            name,
+                            client_runtime::validate::Rule::ListedProperty,
+                        ),
+                    );
+                }
+            }
+            let value = super::CustomerWriteRequest {
                 external_id: self.external_id,
                 name: self.name,
                 email: self.email,
@@ -1257,7 +1269,7 @@ pub mod builders {
             Ok(value)
         }
     }
-    /// Builds a [`CustomerUpdateRequest`]: set properties with the methods named after them, then [`build`](Self::build).
+    /// Builds a [`CustomerUpdateRequest`](super::CustomerUpdateRequest): set properties with the methods named after them, then [`build`](Self::build).
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct CustomerUpdateRequestBuilder {
@@ -1338,11 +1350,21 @@ pub mod builders {
             self.additional_properties.insert(name.into(), value);
             self
         }
-        /// The [`CustomerUpdateRequest`], or the first required property left unset or rule broken.
+        /// The [`CustomerUpdateRequest`](super::CustomerUpdateRequest), or the first required property left unset or rule broken.
         pub fn build(
             self,
-        ) -> Result<CustomerUpdateRequest, client_runtime::ValidationError> {
-            let value = CustomerUpdateRequest {
+        ) -> Result<super::CustomerUpdateRequest, client_runtime::ValidationError> {
+            for name in ["id", "externalId", "name", "email", "mobile", "metadata"] {
+                if self.additional_properties.contains_key(name) {
+                    return Err(
+                        client_runtime::ValidationError::new(
+                            name,
+                            client_runtime::validate::Rule::ListedProperty,
+                        ),
+                    );
+                }
+            }
+            let value = super::CustomerUpdateRequest {
                 id: self.id,
                 external_id: self.external_id,
                 name: self.name,
@@ -1355,7 +1377,7 @@ pub mod builders {
             Ok(value)
         }
     }
-    /// Builds a [`BookTicketRequestLocation`]: set properties with the methods named after them, then [`build`](Self::build).
+    /// Builds a [`BookTicketRequestLocation`](super::BookTicketRequestLocation): set properties with the methods named after them, then [`build`](Self::build).
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct BookTicketRequestLocationBuilder {
@@ -1395,11 +1417,21 @@ pub mod builders {
             self.additional_properties.insert(name.into(), value);
             self
         }
-        /// The [`BookTicketRequestLocation`], or the first required property left unset or rule broken.
+        /// The [`BookTicketRequestLocation`](super::BookTicketRequestLocation), or the first required property left unset or rule broken.
         pub fn build(
             self,
-        ) -> Result<BookTicketRequestLocation, client_runtime::ValidationError> {
-            let value = BookTicketRequestLocation {
+        ) -> Result<super::BookTicketRequestLocation, client_runtime::ValidationError> {
+            for name in ["lat", "lng"] {
+                if self.additional_properties.contains_key(name) {
+                    return Err(
+                        client_runtime::ValidationError::new(
+                            name,
+                            client_runtime::validate::Rule::ListedProperty,
+                        ),
+                    );
+                }
+            }
+            let value = super::BookTicketRequestLocation {
                 lat: self
                     .lat
                     .ok_or_else(|| client_runtime::ValidationError::missing("lat"))?,
@@ -1412,7 +1444,7 @@ pub mod builders {
             Ok(value)
         }
     }
-    /// Builds a [`BookTicketRequest`]: set properties with the methods named after them, then [`build`](Self::build).
+    /// Builds a [`BookTicketRequest`](super::BookTicketRequest): set properties with the methods named after them, then [`build`](Self::build).
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct BookTicketRequestBuilder {
@@ -1422,7 +1454,7 @@ pub mod builders {
         customer_id: Option<String>,
         customer_external_id: Option<String>,
         options: Option<serde_json::Map<String, serde_json::Value>>,
-        location: Option<BookTicketRequestLocation>,
+        location: Option<super::BookTicketRequestLocation>,
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
     impl BookTicketRequestBuilder {
@@ -1492,7 +1524,7 @@ pub mod builders {
         /// Geographic position of the customer at booking time.
         ///
         /// JSON: `location`, optional.
-        pub fn location(mut self, value: BookTicketRequestLocation) -> Self {
+        pub fn location(mut self, value: super::BookTicketRequestLocation) -> Self {
             self.location = Some(value);
             self
         }
@@ -1505,11 +1537,29 @@ pub mod builders {
             self.additional_properties.insert(name.into(), value);
             self
         }
-        /// The [`BookTicketRequest`], or the first required property left unset or rule broken.
+        /// The [`BookTicketRequest`](super::BookTicketRequest), or the first required property left unset or rule broken.
         pub fn build(
             self,
-        ) -> Result<BookTicketRequest, client_runtime::ValidationError> {
-            let value = BookTicketRequest {
+        ) -> Result<super::BookTicketRequest, client_runtime::ValidationError> {
+            for name in [
+                "serviceId",
+                "groupOfServiceId",
+                "time",
+                "customerId",
+                "customerExternalId",
+                "options",
+                "location",
+            ] {
+                if self.additional_properties.contains_key(name) {
+                    return Err(
+                        client_runtime::ValidationError::new(
+                            name,
+                            client_runtime::validate::Rule::ListedProperty,
+                        ),
+                    );
+                }
+            }
+            let value = super::BookTicketRequest {
                 service_id: self
                     .service_id
                     .ok_or_else(|| client_runtime::ValidationError::missing(
@@ -1531,7 +1581,7 @@ pub mod builders {
             Ok(value)
         }
     }
-    /// Builds a [`ChangeTimeRequest`]: set properties with the methods named after them, then [`build`](Self::build).
+    /// Builds a [`ChangeTimeRequest`](super::ChangeTimeRequest): set properties with the methods named after them, then [`build`](Self::build).
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct ChangeTimeRequestBuilder {
@@ -1581,11 +1631,21 @@ pub mod builders {
             self.additional_properties.insert(name.into(), value);
             self
         }
-        /// The [`ChangeTimeRequest`], or the first required property left unset or rule broken.
+        /// The [`ChangeTimeRequest`](super::ChangeTimeRequest), or the first required property left unset or rule broken.
         pub fn build(
             self,
-        ) -> Result<ChangeTimeRequest, client_runtime::ValidationError> {
-            let value = ChangeTimeRequest {
+        ) -> Result<super::ChangeTimeRequest, client_runtime::ValidationError> {
+            for name in ["time", "customerId", "customerExternalId"] {
+                if self.additional_properties.contains_key(name) {
+                    return Err(
+                        client_runtime::ValidationError::new(
+                            name,
+                            client_runtime::validate::Rule::ListedProperty,
+                        ),
+                    );
+                }
+            }
+            let value = super::ChangeTimeRequest {
                 time: self
                     .time
                     .ok_or_else(|| client_runtime::ValidationError::missing("time"))?,
