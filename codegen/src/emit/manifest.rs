@@ -1,6 +1,5 @@
 //! `Cargo.toml` of a generated crate.
 
-use crate::model::usage::mentions;
 use crate::model::{Api, TypeRef};
 
 /// Where the generated crate finds the runtime crate, and whether it stands alone.
@@ -19,10 +18,7 @@ pub(crate) fn manifest(api: &Api, header: &str, options: &ManifestOptions) -> St
     let description = format!("Typed async client for the {} {}.", api.title, api.version)
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
-    let uuid = if api
-        .type_refs()
-        .any(|ty| mentions(ty, &|ty| *ty == TypeRef::Uuid))
-    {
+    let uuid = if api.type_refs().any(|ty| ty.any(&|ty| *ty == TypeRef::Uuid)) {
         "uuid = { version = \"1\", features = [\"serde\"] }\n"
     } else {
         ""

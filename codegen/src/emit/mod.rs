@@ -7,6 +7,7 @@ mod operations;
 mod rules;
 mod types;
 
+use crate::model::usage::Usage;
 use crate::model::{Api, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -14,14 +15,15 @@ use types::Scope;
 
 /// The token streams of a generated crate's source files, by path relative to `src/`.
 pub(crate) fn sources(api: &Api) -> Vec<(&'static str, TokenStream)> {
+    let usage = Usage::of(api);
     vec![
         ("lib.rs", client::lib(api)),
         (
             "client.rs",
             client::module(api, operations::client_methods(api)),
         ),
-        ("operations.rs", operations::module(api)),
-        ("types.rs", types::module(api)),
+        ("operations.rs", operations::module(api, &usage)),
+        ("types.rs", types::module(api, &usage)),
     ]
 }
 

@@ -13,10 +13,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The `operations` module.
-pub(crate) fn module(api: &Api) -> TokenStream {
-    let usage = Usage::of(api);
+pub(crate) fn module(api: &Api, usage: &Usage<'_>) -> TokenStream {
     let items = api.operations.iter().map(|operation| {
-        let builder = builder(operation, &usage);
+        let builder = builder(operation, usage);
         let error = error_enum(operation);
         quote!(#builder #error)
     });

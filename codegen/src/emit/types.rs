@@ -13,16 +13,15 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The `types` module.
-pub(crate) fn module(api: &Api) -> TokenStream {
-    let usage = Usage::of(api);
-    let items = api.types.iter().map(|def| type_def(def, &usage));
+pub(crate) fn module(api: &Api, usage: &Usage<'_>) -> TokenStream {
+    let items = api.types.iter().map(|def| type_def(def, usage));
     let builders: Vec<TokenStream> = api
         .types
         .iter()
         .filter(|def| usage.sent.contains(&def.name))
         .filter_map(|def| match &def.kind {
             TypeKind::Struct { fields, additional } => {
-                Some(builder(def, fields, additional.as_ref(), &usage))
+                Some(builder(def, fields, additional.as_ref(), usage))
             }
             _ => None,
         })

@@ -232,7 +232,7 @@ impl<'a> Lowering<'a> {
                     ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
                     ReferenceOr::Reference { .. } => Docs::default(),
                 };
-                if contains_json(&ty) {
+                if ty.any(&|ty| matches!(ty, TypeRef::Json | TypeRef::JsonObject)) {
                     docs.notes = self.degraded_notes(degraded_before, &pointer);
                 }
                 self.types.push(TypeDef {
@@ -539,7 +539,7 @@ impl<'a> Lowering<'a> {
                 ReferenceOr::Reference { .. } => Docs::default(),
                 ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
             };
-            if contains_json(&ty) {
+            if ty.any(&|ty| matches!(ty, TypeRef::Json | TypeRef::JsonObject)) {
                 docs.notes = self.degraded_notes(degraded_before, &property_pointer);
             }
             let (constraints, default) = match self.resolve_boxed(schema, &property_pointer) {
@@ -1662,17 +1662,5 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name_for(inner, index),
         TypeRef::Json => format!("Variant{}", index + 1),
-    }
-}
-
-/// Whether a value of `ty` is, or holds, untyped JSON.
-fn contains_json(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Json | TypeRef::JsonObject => true,
-        TypeRef::List(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Nullable(inner)
-        | TypeRef::Boxed(inner) => contains_json(inner),
-        _ => false,
     }
 }

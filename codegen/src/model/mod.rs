@@ -264,6 +264,31 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The type a list, map, `Option` or `Box` holds.
+    pub fn inner(&self) -> Option<&TypeRef> {
+        match self {
+            Self::List(inner) | Self::Map(inner) | Self::Nullable(inner) | Self::Boxed(inner) => {
+                Some(inner)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `test` holds for this type or any type it holds, at any depth.
+    pub fn any(&self, test: &impl Fn(&TypeRef) -> bool) -> bool {
+        test(self) || self.inner().is_some_and(|inner| inner.any(test))
+    }
+
+    /// The named type this type is or holds, at any depth (a type holds at most one).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Named(name) => Some(name),
+            other => other.inner().and_then(TypeRef::name),
+        }
+    }
+}
+
 /// Validation rules a schema states.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {

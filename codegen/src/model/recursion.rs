@@ -25,18 +25,6 @@ fn inline_names<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
     }
 }
 
-/// Every named type `ty` mentions, wherever.
-fn all_names<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
-    match ty {
-        TypeRef::Named(name) => out.push(name),
-        TypeRef::Nullable(inner)
-        | TypeRef::Boxed(inner)
-        | TypeRef::List(inner)
-        | TypeRef::Map(inner) => all_names(inner, out),
-        _ => {}
-    }
-}
-
 /// The types a value of `def` holds inline.
 fn inline_edges(def: &TypeDef) -> Vec<&str> {
     let mut out = Vec::new();
@@ -62,14 +50,10 @@ fn untie_alias_cycles(types: &mut [TypeDef]) -> Vec<Diagnostic> {
     let aliases: BTreeMap<String, Vec<String>> = types
         .iter()
         .filter_map(|def| match &def.kind {
-            TypeKind::Alias(target) => {
-                let mut names = Vec::new();
-                all_names(target, &mut names);
-                Some((
-                    def.name.clone(),
-                    names.into_iter().map(str::to_owned).collect(),
-                ))
-            }
+            TypeKind::Alias(target) => Some((
+                def.name.clone(),
+                target.name().map(str::to_owned).into_iter().collect(),
+            )),
             _ => None,
         })
         .collect();

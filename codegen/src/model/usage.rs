@@ -132,11 +132,7 @@ impl<'a> Usage<'a> {
                         Some(TypeKind::Alias(target)) if self.holds_checked(target)
                     )
             }
-            TypeRef::List(inner)
-            | TypeRef::Map(inner)
-            | TypeRef::Nullable(inner)
-            | TypeRef::Boxed(inner) => self.holds_checked(inner),
-            _ => false,
+            other => other.inner().is_some_and(|inner| self.holds_checked(inner)),
         }
     }
 
@@ -153,16 +149,19 @@ pub fn sent_types(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<Strin
     let mut sent = BTreeSet::new();
     let mut pending: Vec<String> = Vec::new();
     for body in operations.iter().filter_map(|op| op.body.as_ref()) {
-        named_in(&body.ty, &mut pending);
+        pending.extend(body.ty.name().map(str::to_owned));
     }
     while let Some(name) = pending.pop() {
         if !sent.insert(name.clone()) {
             continue;
         }
         if let Some(def) = by_name.get(name.as_str()) {
-            for ty in referenced(def) {
-                named_in(ty, &mut pending);
-            }
+            pending.extend(
+                referenced(def)
+                    .into_iter()
+                    .filter_map(|ty| ty.name())
+                    .map(str::to_owned),
+            );
         }
     }
     sent
@@ -180,30 +179,6 @@ fn referenced(def: &TypeDef) -> Vec<&TypeRef> {
         TypeKind::Alias(target) => vec![target],
         TypeKind::Enum { .. } | TypeKind::IntegerEnum { .. } => Vec::new(),
     }
-}
-
-/// Pushes every type name `ty` mentions.
-fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(name) => out.push(name.clone()),
-        TypeRef::List(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Nullable(inner)
-        | TypeRef::Boxed(inner) => named_in(inner, out),
-        _ => {}
-    }
-}
-
-/// Whether `ty` mentions a type for which `test` holds, at any depth.
-pub fn mentions(ty: &TypeRef, test: &impl Fn(&TypeRef) -> bool) -> bool {
-    test(ty)
-        || match ty {
-            TypeRef::List(inner)
-            | TypeRef::Map(inner)
-            | TypeRef::Nullable(inner)
-            | TypeRef::Boxed(inner) => mentions(inner, test),
-            _ => false,
-        }
 }
 
 impl Api {
