@@ -270,6 +270,7 @@ fn number_kind(parts: &[&Value]) -> NumberKind {
     }
 }
 
+/// `number` as the type of `kind` holds it, integral values as integers.
 fn canonical_number(number: &Number, kind: NumberKind) -> Number {
     let Some(float) = number.as_f64() else {
         return number.clone();
@@ -289,6 +290,7 @@ fn canonical_number(number: &Number, kind: NumberKind) -> Number {
     }
 }
 
+/// One spelling for a date-time (its instant and offset) and for a UUID (lower case).
 fn canonical_string(text: &str) -> String {
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
         return instant.to_rfc3339_opts(SecondsFormat::Nanos, false);

@@ -116,6 +116,7 @@ fn main() {{
     write(dir.join("Cargo.lock"), &lock)
 }
 
+/// The cargo that runs these tests.
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }

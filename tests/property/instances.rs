@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// Instances by schema key, or why a schema had none.
 pub(crate) type Drawn = BTreeMap<String, Result<Vec<Value>, String>>;
@@ -26,7 +27,10 @@ pub(crate) fn interpreter() -> Result<PathBuf, String> {
 /// A helper run under way.
 pub(crate) struct Pending {
     child: Child,
-    stdout: JoinHandle<std::io::Result<String>>,
+    /// When the helper started.
+    started: Instant,
+    /// Its output, and when it ended.
+    stdout: JoinHandle<std::io::Result<(String, Instant)>>,
     stderr: JoinHandle<std::io::Result<String>>,
 }
 
@@ -71,9 +75,12 @@ pub(crate) fn spawn(
     let mut stderr = child.stderr.take().expect("piped stderr");
     Ok(Pending {
         child,
+        started: Instant::now(),
         stdout: std::thread::spawn(move || {
             let mut text = String::new();
-            stdout.read_to_string(&mut text).map(|_| text)
+            stdout
+                .read_to_string(&mut text)
+                .map(|_| (text, Instant::now()))
         }),
         stderr: std::thread::spawn(move || {
             let mut text = String::new();
@@ -83,10 +90,10 @@ pub(crate) fn spawn(
 }
 
 impl Pending {
-    /// Waits for the helper and parses what it drew.
-    pub(crate) fn finish(mut self) -> Result<Drawn, String> {
+    /// Waits for the helper and parses what it drew; says how long the helper took.
+    pub(crate) fn finish(mut self) -> Result<(Drawn, Duration), String> {
         let status = self.child.wait().map_err(|error| error.to_string())?;
-        let stdout = self
+        let (stdout, ended) = self
             .stdout
             .join()
             .expect("reader thread")
@@ -112,6 +119,6 @@ impl Pending {
                 values.push(parsed["value"].clone());
             }
         }
-        Ok(drawn)
+        Ok((drawn, ended.duration_since(self.started)))
     }
 }

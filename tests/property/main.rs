@@ -94,6 +94,7 @@ struct Setup {
     drawn: Result<instances::Drawn, String>,
 }
 
+/// The shared setup, prepared on first use.
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Result<Setup, String>> = OnceLock::new();
     match SETUP.get_or_init(prepare) {
@@ -108,6 +109,7 @@ fn note(line: &str) {
     let _ = writeln!(std::io::stderr(), "property: {line}");
 }
 
+/// The seed of this run: [`SEED_VARIABLE`] if set, else a random one.
 fn seed() -> Result<u64, String> {
     match std::env::var(SEED_VARIABLE) {
         Ok(text) => text
@@ -121,6 +123,7 @@ fn seed() -> Result<u64, String> {
     }
 }
 
+/// Loads the specs, starts drawing instances, and builds the harness meanwhile.
 fn prepare() -> Result<Setup, String> {
     let root = xtask::project_root();
     let seed = seed()?;
@@ -157,15 +160,16 @@ fn prepare() -> Result<Setup, String> {
     harness::write(&harness_dir, &root.join("Cargo.lock"), &dependencies)?;
     let harness = harness::build(&harness_dir, &target_dir);
     note(&format!("built the harness in {:.1?}", started.elapsed()));
-    let drawn = pending.and_then(instances::Pending::finish);
-    if let Ok(drawn) = &drawn {
-        note(&format!(
-            "drew {} instances of {} schemas in {:.1?}",
-            drawn.values().flatten().map(Vec::len).sum::<usize>(),
-            drawn.len(),
-            started.elapsed()
-        ));
-    }
+    let drawn = pending
+        .and_then(instances::Pending::finish)
+        .map(|(drawn, took)| {
+            note(&format!(
+                "drew {} instances of {} schemas in {took:.1?}",
+                drawn.values().flatten().map(Vec::len).sum::<usize>(),
+                drawn.len(),
+            ));
+            drawn
+        });
     Ok(Setup {
         seed,
         specs,
@@ -215,6 +219,7 @@ fn load_specs(root: &Path) -> Result<Vec<Spec>, String> {
     Ok(specs)
 }
 
+/// One spec: its component schemas, converted, with the names of their generated types.
 fn load_spec(
     root: &Path,
     source: &str,

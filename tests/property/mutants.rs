@@ -252,6 +252,7 @@ fn apply(instance: &Value, edit: &Edit) -> Value {
     out
 }
 
+/// `name` as a JSON pointer token.
 fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }

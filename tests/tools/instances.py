@@ -1,4 +1,4 @@
-"""Draws valid JSON instances of JSON Schemas with hypothesis-jsonschema, for `tests/property.rs`.
+"""Draws valid JSON instances of JSON Schemas with hypothesis-jsonschema, for `tests/property/`.
 
 Reads one JSON request on standard input:
 
