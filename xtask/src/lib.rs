@@ -136,9 +136,18 @@ pub fn codegen(mode: Mode) -> Result<Vec<String>, XtaskError> {
 /// Where the pinned Node tools (the OpenAPI linter, the Prism mock server) are installed.
 const NODE_TOOLS: &str = "tests/tools";
 
-/// Runs every test: installs the pinned Node tools if needed, lints each spec, then `cargo test`.
+/// Where the Python environment of the property tests is created, relative to the repository root.
+pub const PYTHON_ENV: &str = "target/python";
+
+/// What it is installed from: exact versions with hashes (`tests/tools/requirements.in` says how
+/// the file is made).
+const PYTHON_REQUIREMENTS: &str = "tests/tools/requirements.txt";
+
+/// Runs every test: installs the pinned Node tools and the property tests' Python environment if
+/// needed, lints each spec, then `cargo test`.
 pub fn test() -> Result<(), XtaskError> {
     let root = project_root();
+    install_python_tools(&root)?;
     let tools = root.join(NODE_TOOLS);
     let installed = tools.join("node_modules").join(".package-lock.json");
     let lock = tools.join("package-lock.json");
@@ -161,6 +170,61 @@ pub fn test() -> Result<(), XtaskError> {
     run(Command::new(cargo)
         .args(["test", "--workspace", "--locked"])
         .current_dir(&root))
+}
+
+/// The interpreter of the property tests' Python environment, if the environment is installed
+/// from the current requirements.
+pub fn python_tools() -> Option<PathBuf> {
+    let root = project_root();
+    let venv = root.join(PYTHON_ENV);
+    let wanted = std::fs::read(root.join(PYTHON_REQUIREMENTS)).ok()?;
+    // The environment keeps a copy of the requirements it was installed from.
+    let installed = std::fs::read(venv.join("requirements.txt")).ok()?;
+    let python = python_in(&venv);
+    (python.exists() && installed == wanted).then_some(python)
+}
+
+/// Creates the virtual environment at [`PYTHON_ENV`] and installs [`PYTHON_REQUIREMENTS`] into it,
+/// unless [`python_tools`] finds it installed from them already.
+fn install_python_tools(root: &Path) -> Result<(), XtaskError> {
+    if python_tools().is_some() {
+        return Ok(());
+    }
+    let venv = root.join(PYTHON_ENV);
+    let requirements = root.join(PYTHON_REQUIREMENTS);
+    // Start afresh, so nothing installed from older requirements is left behind.
+    if venv.exists() {
+        std::fs::remove_dir_all(&venv).map_err(|source| io_error(&venv, source))?;
+    }
+    let system_python = if cfg!(windows) { "python" } else { "python3" };
+    run(Command::new(system_python).args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(python_in(&venv))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args([
+            "--require-hashes",
+            "--only-binary",
+            ":all:",
+            "--requirement",
+        ])
+        .arg(&requirements))?;
+    let installed = venv.join("requirements.txt");
+    std::fs::copy(&requirements, &installed).map_err(|source| io_error(&installed, source))?;
+    Ok(())
+}
+
+/// The interpreter of the virtual environment at `venv`.
+fn python_in(venv: &Path) -> PathBuf {
+    if cfg!(windows) {
+        venv.join("Scripts").join("python.exe")
+    } else {
+        venv.join("bin").join("python")
+    }
 }
 
 fn npm() -> &'static str {

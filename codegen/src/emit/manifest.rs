@@ -43,7 +43,7 @@ publish = false
 client-runtime = {{ path = "{runtime}" }}
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
+serde_json = {{ version = "1", features = ["float_roundtrip"] }}
 {uuid}
 [lints.rust]
 missing_docs = "warn"

@@ -29,6 +29,12 @@ pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
     let operations = lowering.lower_operations();
     // Cycles first: resolving a default follows aliases, which must end.
     let cycle_warnings = recursion::break_cycles(&mut lowering.types);
+    let mut untyped: Vec<String> = lowering
+        .degraded
+        .iter()
+        .map(|(pointer, _)| pointer.to_string())
+        .collect();
+    untyped.extend(cycle_warnings.iter().map(|warning| warning.pointer.clone()));
     lowering.diagnostics.extend(cycle_warnings);
     let sent = usage::sent_types(&lowering.types, &operations);
     lowering.apply_defaults(&sent);
@@ -48,6 +54,7 @@ pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
                 description: non_empty(&tag.description),
             })
             .collect(),
+        untyped,
     };
     (api, lowering.diagnostics)
 }
@@ -322,10 +329,10 @@ impl<'a> Lowering<'a> {
             }
             oa::SchemaKind::AllOf { all_of } => self.lower_all_of(all_of, data, hint, pointer),
             oa::SchemaKind::OneOf { one_of } => {
-                self.lower_union(one_of, data, hint, &pointer.join("oneOf"))
+                self.lower_union(one_of, "oneOf", data, hint, pointer)
             }
             oa::SchemaKind::AnyOf { any_of } => {
-                self.lower_union(any_of, data, hint, &pointer.join("anyOf"))
+                self.lower_union(any_of, "anyOf", data, hint, pointer)
             }
             oa::SchemaKind::Not { .. } => self.degrade(pointer, "a `not` schema"),
             oa::SchemaKind::Any(any) => self.lower_any(any, data, hint, pointer),
@@ -615,13 +622,17 @@ impl<'a> Lowering<'a> {
         self.lower_object(merged, &shape_data, hint, pointer)
     }
 
+    /// A union of `alternatives`, listed under `keyword` (`oneOf` or `anyOf`) of the schema at
+    /// `pointer`.
     fn lower_union(
         &mut self,
         alternatives: &'a [ReferenceOr<oa::Schema>],
+        keyword: &str,
         data: &oa::SchemaData,
         hint: &NameHint,
         pointer: &Pointer,
     ) -> TypeRef {
+        let alternatives_pointer = pointer.join(keyword);
         let mut names = Namespace::new();
         let discriminator = data.discriminator.as_ref();
         if discriminator.is_some() {
@@ -634,7 +645,7 @@ impl<'a> Lowering<'a> {
             let ty = match self.lower_schema(
                 alternative,
                 &hint.suffixed(&format!("Variant{}", index + 1)),
-                &pointer.join(index),
+                &alternatives_pointer.join(index),
             ) {
                 // A nullable alternative makes the union itself nullable.
                 TypeRef::Nullable(inner) => {
@@ -651,7 +662,12 @@ impl<'a> Lowering<'a> {
             });
         }
         let discriminator = discriminator.and_then(|discriminator| {
-            self.discriminator_tags(discriminator, alternatives, &mut variants, pointer)
+            self.discriminator_tags(
+                discriminator,
+                alternatives,
+                &mut variants,
+                &alternatives_pointer,
+            )
         });
         let union = self.define(
             hint,

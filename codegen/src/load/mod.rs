@@ -45,6 +45,7 @@ pub fn load(text: &str) -> Result<Loaded, LoadError> {
         serde_yaml::from_str(text).map_err(|error| LoadError::Syntax(error.to_string()))?;
     check_version(&value)?;
     drop_infinite_numbers(&mut value);
+    drop_type_beside_composition(&mut value);
     // openapiv3 asserts on some inputs it does not expect; that must end as an error, not a crash.
     let document = std::panic::catch_unwind(|| parse(&value)).unwrap_or_else(|_| {
         Err(LoadError::Structure {
@@ -89,6 +90,31 @@ fn drop_infinite_numbers(value: &mut serde_yaml::Value) {
             entries.values_mut().for_each(drop_infinite_numbers);
         }
         serde_yaml::Value::Tagged(tagged) => drop_infinite_numbers(&mut tagged.value),
+        _ => {}
+    }
+}
+
+/// Removes `type: object` from schemas that also compose others (`allOf`, `oneOf`, `anyOf`), as in
+/// `{type: object, nullable: true, allOf: [$ref: Address]}`. openapiv3 reads such a node as a bare
+/// object and drops the composition; the composed schemas say what the object is.
+fn drop_type_beside_composition(value: &mut serde_yaml::Value) {
+    match value {
+        serde_yaml::Value::Mapping(entries) => {
+            let composes = ["allOf", "oneOf", "anyOf"]
+                .iter()
+                .any(|keyword| entries.contains_key(*keyword));
+            let bare_object = entries.get("type").and_then(serde_yaml::Value::as_str)
+                == Some("object")
+                && !entries.contains_key("properties");
+            if composes && bare_object {
+                entries.remove("type");
+            }
+            entries.values_mut().for_each(drop_type_beside_composition);
+        }
+        serde_yaml::Value::Sequence(items) => {
+            items.iter_mut().for_each(drop_type_beside_composition);
+        }
+        serde_yaml::Value::Tagged(tagged) => drop_type_beside_composition(&mut tagged.value),
         _ => {}
     }
 }
@@ -205,6 +231,23 @@ components:
             .find(|def| def.name == name)
             .expect("type exists")
             .kind
+    }
+
+    #[test]
+    fn a_typed_object_that_composes_another_is_that_other() {
+        use crate::model::{TypeKind, TypeRef};
+        let loaded = schemas(
+            r##"    Text: {type: object, properties: {value: {type: string}}}
+    Address:
+      type: object
+      properties:
+        city: {type: object, nullable: true, allOf: [{$ref: '#/components/schemas/Text'}]}
+"##,
+        );
+        let TypeKind::Struct { fields, .. } = kind_of(&loaded, "Address") else {
+            panic!("a struct");
+        };
+        assert_eq!(fields[0].ty, TypeRef::Named("Text".to_owned()));
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The document's tags, in document order, with what it says of each.
     pub tags: Vec<Tag>,
+    /// JSON pointers of the schemas typed as any JSON value because no Rust type expresses them
+    /// (a `not`, an alias defined only by itself…), in the order met.
+    pub untyped: Vec<String>,
 }
 
 /// A tag grouping operations.

@@ -9,7 +9,8 @@ use super::{Diagnostic, Severity, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Boxes what makes a type contain itself, and retypes aliases that are defined only in terms of
-/// themselves (`type A = Vec<A>` is not valid Rust) as any JSON value, with a warning each.
+/// themselves (`type A = Vec<A>` is not valid Rust) as any JSON value, with a warning each (whose
+/// pointer is the alias's schema).
 pub fn break_cycles(types: &mut [TypeDef]) -> Vec<Diagnostic> {
     let diagnostics = untie_alias_cycles(types);
     box_recursive_edges(types);

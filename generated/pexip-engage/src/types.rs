@@ -178,22 +178,22 @@ pub struct CustomerLocation {
     ///
     /// JSON: `city`, required, may be `null`.
     #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
-    pub city: Option<serde_json::Map<String, serde_json::Value>>,
+    pub city: Option<LocalizedText>,
     /// State or province, in the language resolved for this request.
     ///
     /// JSON: `state`, required, may be `null`.
     #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
-    pub state: Option<serde_json::Map<String, serde_json::Value>>,
+    pub state: Option<LocalizedText>,
     /// First address line, in the language resolved for this request.
     ///
     /// JSON: `street1`, required, may be `null`.
     #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
-    pub street1: Option<serde_json::Map<String, serde_json::Value>>,
+    pub street1: Option<LocalizedText>,
     /// Second address line, in the language resolved for this request.
     ///
     /// JSON: `street2`, required, may be `null`.
     #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
-    pub street2: Option<serde_json::Map<String, serde_json::Value>>,
+    pub street2: Option<LocalizedText>,
     /// Postal (ZIP) code.
     ///
     /// Constraints: at least 1 character.
