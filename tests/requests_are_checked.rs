@@ -1,8 +1,9 @@
 //! A request that breaks a rule of the API description is refused before it is sent, with an
 //! error naming the value and the rule; a request that keeps the rules goes out.
 
-use client_runtime::{ClientConfig, Error};
+use client_runtime::{ClientConfig, Error, RetryPolicy};
 use skiplino::Client;
+use skiplino::auth::SecretKey;
 use skiplino::types::{BookTicketRequest, BookTicketRequestLocation};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -14,8 +15,9 @@ async fn client_expecting(requests: u64) -> (MockServer, Client) {
         .expect(requests)
         .mount(&server)
         .await;
-    let config = ClientConfig::new(server.uri()).bearer_token("sk_test_key");
-    let client = Client::from_config(config).expect("client builds");
+    let config = ClientConfig::new(server.uri()).retry(RetryPolicy::disabled());
+    let key = SecretKey::new("sk_test_key").expect("a secret key");
+    let client = Client::from_config(config, key).expect("client builds");
     (server, client)
 }
 

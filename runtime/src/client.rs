@@ -1,21 +1,44 @@
 //! The HTTP client a generated `Client` wraps, and its configuration.
 
+use crate::auth::{Authentication, Credential};
 use crate::error::{ApiError, Error, RawResponse};
+use crate::params::encode_path_segment;
 use crate::response::Response;
+use crate::retry::{RetryPolicy, retryable_transport};
 use crate::secret::Secret;
+use crate::validate::{Rule, ValidationError};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tracing::Instrument;
+use tracing::field::Empty;
 
-/// How to reach the API: base URL, credentials, default headers and timeouts.
+/// What the client needs to know of an operation to send it: its name for logs, and whether it
+/// is safe to repeat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The `operationId`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, e.g. `/tickets/{id}`; it names the operation in logs, never a value.
+    pub path: &'static str,
+    /// Whether sending it twice has the effect of sending it once, so a failed attempt may be
+    /// retried: GET, HEAD, OPTIONS, PUT and DELETE, and operations the API marks `x-idempotent`.
+    pub idempotent: bool,
+}
+
+/// How to reach the API: base URL, default headers, timeouts and retries.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     base_url: String,
-    bearer_token: Option<Secret>,
+    server_variables: Vec<(String, String)>,
     default_headers: Vec<(String, String)>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
     http: Option<reqwest::Client>,
 }
 
@@ -25,14 +48,16 @@ impl ClientConfig {
     /// Default timeout for establishing a connection.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-    /// A configuration for the server at `base_url`, e.g. `https://api.example.com/v1`.
+    /// A configuration for the server at `base_url`, e.g. `https://api.example.com/v1`. The URL
+    /// may hold `{name}` placeholders, filled from [`Self::server_variable`].
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
-            bearer_token: None,
+            server_variables: Vec::new(),
             default_headers: Vec::new(),
             timeout: Some(Self::DEFAULT_TIMEOUT),
             connect_timeout: Some(Self::DEFAULT_CONNECT_TIMEOUT),
+            retry: RetryPolicy::default(),
             http: None,
         }
     }
@@ -43,13 +68,16 @@ impl ClientConfig {
         self
     }
 
-    /// Sends `Authorization: Bearer <token>` with every request.
-    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
-        self.bearer_token = Some(token.into());
+    /// Gives the server URL's `{name}` placeholder a value (percent-encoded as a path segment).
+    /// An OAuth 2.0 token URL with the same placeholder gets the same value.
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.server_variables.retain(|(known, _)| *known != name);
+        self.server_variables.push((name, value.into()));
         self
     }
 
-    /// Sends `name: value` with every request (a parameter set on one call takes precedence).
+    /// Sends `name: value` with every request (a value set on one call takes precedence).
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
         self
@@ -67,6 +95,13 @@ impl ClientConfig {
         self
     }
 
+    /// How failed attempts of idempotent operations are retried; [`RetryPolicy::disabled`]
+    /// turns retries off.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
     /// Sends through this `reqwest::Client` (timeouts set here are then not applied).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -80,7 +115,7 @@ pub enum BuildError {
     /// The base URL does not parse as an absolute URL.
     #[error("the base URL `{url}` is not an absolute URL: {reason}")]
     BaseUrl {
-        /// The URL given.
+        /// The URL given, placeholders filled.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -96,29 +131,46 @@ pub enum BuildError {
     Http(#[from] reqwest::Error),
 }
 
-/// Sends requests to one API server, adding the base URL, credentials and default headers.
+/// Sends requests to one API server: adds the base URL, credentials and default headers, retries
+/// what may be retried, and traces each request.
+///
+/// Cloning is cheap: clones share the connection pool and the access-token cache.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
     http: reqwest::Client,
     base_url: String,
-    bearer_token: Option<Secret>,
+    authentication: Authentication,
     default_headers: HeaderMap,
+    retry: RetryPolicy,
 }
 
 impl HttpClient {
-    /// A client from `config`.
-    pub fn new(config: ClientConfig) -> Result<Self, BuildError> {
-        let base_url = config.base_url.trim_end_matches('/').to_owned();
+    /// A client from `config` that authenticates with `credential`.
+    pub fn new(config: ClientConfig, credential: impl Credential) -> Result<Self, BuildError> {
+        let base_url = fill_placeholders(&config.base_url, &config.server_variables);
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        if let Some(placeholder) = first_placeholder(&base_url) {
+            return Err(BuildError::BaseUrl {
+                reason: format!(
+                    "the placeholder `{placeholder}` has no value; set it with `ClientConfig::server_variable`"
+                ),
+                url: base_url,
+            });
+        }
         reqwest::Url::parse(&base_url).map_err(|error| BuildError::BaseUrl {
-            url: config.base_url.clone(),
+            url: base_url.clone(),
             reason: error.to_string(),
         })?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in &config.default_headers {
-            let invalid = || BuildError::Header { name: name.clone() };
-            let header_name = HeaderName::try_from(name.as_str()).map_err(|_| invalid())?;
-            let header_value = HeaderValue::try_from(value.as_str()).map_err(|_| invalid())?;
-            default_headers.insert(header_name, header_value);
+            let (name, value) =
+                header(name, value).ok_or_else(|| BuildError::Header { name: name.clone() })?;
+            default_headers.insert(name, value);
         }
         let http = match config.http {
             Some(http) => http,
@@ -133,54 +185,246 @@ impl HttpClient {
                 builder.build()?
             }
         };
+        let variables: Vec<(&str, &str)> = config
+            .server_variables
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
         Ok(Self {
-            http,
-            base_url,
-            bearer_token: config.bearer_token,
-            default_headers,
+            shared: Arc::new(Shared {
+                http,
+                base_url,
+                authentication: credential.into_authentication(&variables),
+                default_headers,
+                retry: config.retry,
+            }),
         })
     }
 
     /// The base URL requests are sent to, without a trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.shared.base_url
     }
 
-    /// A request for `path` (already encoded, starting with `/`) with credentials and default headers.
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base_url))
-            .headers(self.default_headers.clone());
-        if let Some(token) = &self.bearer_token {
-            // reqwest marks the header sensitive, so it is redacted from its Debug output too.
-            request = request.bearer_auth(token.expose());
+    /// This client, also sending `name: value` with every request (a value set on one call
+    /// takes precedence). The other clones keep their headers.
+    pub fn with_default_header(
+        &self,
+        name: &'static str,
+        value: &str,
+    ) -> Result<Self, ValidationError> {
+        let Some((name, value)) = header(name, value) else {
+            return Err(ValidationError::new(name, Rule::HeaderValue));
+        };
+        let mut default_headers = self.shared.default_headers.clone();
+        default_headers.insert(name, value);
+        Ok(Self {
+            shared: Arc::new(Shared {
+                http: self.shared.http.clone(),
+                base_url: self.shared.base_url.clone(),
+                authentication: self.shared.authentication.clone(),
+                default_headers,
+                retry: self.shared.retry.clone(),
+            }),
+        })
+    }
+
+    /// A request for `operation` at `path` (already encoded, starting with `/`).
+    pub fn request(&self, operation: &Operation, path: &str) -> RequestBuilder {
+        self.shared.http.request(
+            operation.method.clone(),
+            format!("{}{path}", self.shared.base_url),
+        )
+    }
+
+    /// Sends `request` and reads the whole response. Any status is a received response; only
+    /// transport and credential failures are errors.
+    ///
+    /// Idempotent operations are retried as the [`RetryPolicy`] says. A 401 to a request that
+    /// carried an OAuth 2.0 access token is sent once more with a fresh token.
+    pub async fn send<E>(
+        &self,
+        operation: &Operation,
+        request: RequestBuilder,
+    ) -> Result<ReceivedResponse, Error<E>> {
+        let mut request = request.build()?;
+        for (name, value) in &self.shared.default_headers {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
         }
-        request
+        let span = tracing::info_span!(
+            "request",
+            operation = operation.id,
+            method = %operation.method,
+            path = operation.path,
+            status = Empty,
+            attempt = Empty,
+        );
+        self.send_with_retries(operation, request)
+            .instrument(span)
+            .await
     }
 
-    /// Sends `request`; any status is a received response, only transport failures are errors.
-    pub async fn send<E>(&self, request: RequestBuilder) -> Result<ReceivedResponse, Error<E>> {
-        let response = request.send().await?;
-        Ok(ReceivedResponse { response })
+    async fn send_with_retries<E>(
+        &self,
+        operation: &Operation,
+        request: reqwest::Request,
+    ) -> Result<ReceivedResponse, Error<E>> {
+        let shared = &*self.shared;
+        let retries = if operation.idempotent {
+            shared.retry.retries()
+        } else {
+            0
+        };
+        let mut retried = 0;
+        let mut attempt = 0;
+        let mut token_refreshed = false;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            let Some(copy) = request.try_clone() else {
+                // A streamed body can be sent only once.
+                let (outcome, _) = self.attempt(request).await?;
+                return outcome
+                    .map(|raw| ReceivedResponse { raw })
+                    .map_err(Error::Transport);
+            };
+            let (outcome, token) = self.attempt(copy).await?;
+            let raw = match outcome {
+                Ok(raw) => raw,
+                Err(error) if retried < retries && retryable_transport(&error) => {
+                    retried += 1;
+                    let wait = shared.retry.backoff(retried);
+                    tracing::warn!(
+                        attempt,
+                        wait_ms = millis(wait),
+                        error = %error,
+                        "request failed; retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Err(error) => return Err(Error::Transport(error)),
+            };
+            tracing::Span::current().record("status", raw.status.as_u16());
+            if raw.status == StatusCode::UNAUTHORIZED
+                && !token_refreshed
+                && let Some(token) = &token
+                && let Some(refreshed) = shared.authentication.refresh(&shared.http, token).await
+            {
+                // The request was refused before it did anything, so even a POST may be resent.
+                token_refreshed = true;
+                refreshed.map_err(Error::Authentication)?;
+                tracing::debug!(attempt, "access token rejected; retrying with a fresh one");
+                continue;
+            }
+            if retried < retries
+                && let Some(wait) = shared.retry.wait_after_status(
+                    raw.status,
+                    &raw.headers,
+                    retried + 1,
+                    SystemTime::now(),
+                )
+            {
+                retried += 1;
+                tracing::warn!(
+                    attempt,
+                    status = raw.status.as_u16(),
+                    wait_ms = millis(wait),
+                    "server asked to try later; retrying"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
+            return Ok(ReceivedResponse { raw });
+        }
+    }
+
+    /// One attempt: credentials added, request sent, whole response read. The outer error is a
+    /// credential that could not be obtained; the inner one a transport failure. Also returns the
+    /// access token used, if any.
+    async fn attempt<E>(
+        &self,
+        mut request: reqwest::Request,
+    ) -> Result<(Result<RawResponse, reqwest::Error>, Option<Secret>), Error<E>> {
+        let shared = &*self.shared;
+        let token = shared
+            .authentication
+            .apply(&shared.http, &mut request)
+            .await
+            .map_err(Error::Authentication)?;
+        let outcome = match shared.http.execute(request).await {
+            Ok(response) => read(response).await,
+            Err(error) => Err(error),
+        };
+        Ok((outcome, token))
     }
 }
 
-/// A response whose status is known and whose body is not read yet.
+/// A wait in whole milliseconds, for logs.
+fn millis(wait: Duration) -> u64 {
+    u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Reads a whole response: status, headers and body.
+async fn read(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// A header from text, when the name and value are both valid in HTTP.
+fn header(name: &str, value: &str) -> Option<(HeaderName, HeaderValue)> {
+    Some((
+        HeaderName::try_from(name).ok()?,
+        HeaderValue::try_from(value).ok()?,
+    ))
+}
+
+/// The first `{name}` left in `url`.
+fn first_placeholder(url: &str) -> Option<&str> {
+    let start = url.find('{')?;
+    let end = url[start..]
+        .find('}')
+        .map_or(url.len(), |end| start + end + 1);
+    Some(&url[start..end])
+}
+
+/// Replaces each `{name}` of `template` by its value, percent-encoded as a path segment.
+fn fill_placeholders(template: &str, variables: &[(String, String)]) -> String {
+    variables
+        .iter()
+        .fold(template.to_owned(), |url, (name, value)| {
+            url.replace(&format!("{{{name}}}"), &encode_path_segment(value))
+        })
+}
+
+/// A response whose status is known and whose body has been read.
+///
+/// Its decoding methods return the whole response inside the error on failure, by design: the
+/// caller gets status, headers and body back, once per call.
 #[derive(Debug)]
 pub struct ReceivedResponse {
-    response: reqwest::Response,
+    raw: RawResponse,
 }
 
 impl ReceivedResponse {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.response.status()
+        self.raw.status
     }
 
     /// Decodes a JSON success body.
-    pub async fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        let raw = self.read().await?;
+    #[allow(clippy::result_large_err)]
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        let raw = self.raw;
         match serde_json::from_slice(&raw.body) {
             Ok(body) => Ok(Response::new(raw.status, raw.headers, body)),
             Err(source) => Err(Error::Decode { raw, source }),
@@ -188,17 +432,14 @@ impl ReceivedResponse {
     }
 
     /// A success without a body the client reads.
-    pub async fn empty<E>(self) -> Result<Response<()>, Error<E>> {
-        let raw = self.read().await?;
-        Ok(Response::new(raw.status, raw.headers, ()))
+    #[allow(clippy::result_large_err)]
+    pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
+        Ok(Response::new(self.raw.status, self.raw.headers, ()))
     }
 
     /// Decodes a documented error body and wraps it with `variant`.
-    pub async fn error<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
-        let raw = match self.read().await {
-            Ok(raw) => raw,
-            Err(error) => return error,
-        };
+    pub fn error<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
+        let raw = self.raw;
         match serde_json::from_slice(&raw.body) {
             Ok(body) => Error::Api(ApiError {
                 status: raw.status,
@@ -210,33 +451,55 @@ impl ReceivedResponse {
     }
 
     /// A documented error without a body the client reads.
-    pub async fn error_without_body<E>(self, variant: E) -> Error<E> {
-        match self.read().await {
-            Ok(raw) => Error::Api(ApiError {
-                status: raw.status,
-                headers: raw.headers,
-                body: variant,
-            }),
-            Err(error) => error,
-        }
+    pub fn error_without_body<E>(self, variant: E) -> Error<E> {
+        Error::Api(ApiError {
+            status: self.raw.status,
+            headers: self.raw.headers,
+            body: variant,
+        })
     }
 
     /// A status the operation does not document.
-    pub async fn unexpected<E>(self) -> Error<E> {
-        match self.read().await {
-            Ok(raw) => Error::UnexpectedStatus(raw),
-            Err(error) => error,
-        }
+    pub fn unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus(self.raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::NoCredential;
+
+    #[test]
+    fn server_variables_fill_the_url_and_unfilled_ones_are_named() {
+        let config = ClientConfig::new("https://api.example.com/enterprises/{enterprise}/")
+            .server_variable("enterprise", "acme corp");
+        let client = HttpClient::new(config, NoCredential).expect("builds");
+        assert_eq!(
+            client.base_url(),
+            "https://api.example.com/enterprises/acme%20corp"
+        );
+        let error = HttpClient::new(
+            ClientConfig::new("https://api.example.com/{enterprise}/v1"),
+            NoCredential,
+        )
+        .expect_err("a placeholder without a value is refused");
+        assert!(
+            error.to_string().contains("`{enterprise}` has no value"),
+            "{error}"
+        );
     }
 
-    async fn read<E>(self) -> Result<RawResponse, Error<E>> {
-        let status = self.response.status();
-        let headers = self.response.headers().clone();
-        let body = self.response.bytes().await?;
-        Ok(RawResponse {
-            status,
-            headers,
-            body,
-        })
+    #[test]
+    fn an_invalid_default_header_is_refused() {
+        let client = HttpClient::new(ClientConfig::new("https://api.example.com"), NoCredential)
+            .expect("builds");
+        let error = client
+            .with_default_header("X-Locale", "en\r\nX-Evil: 1")
+            .expect_err("a line break is refused");
+        assert!(
+            error.to_string().starts_with("`X-Locale` must be"),
+            "{error}"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The error every generated operation returns.
 
+use crate::oauth2::TokenError;
 use crate::response::request_id;
 use crate::validate::ValidationError;
 use bytes::Bytes;
@@ -15,6 +16,9 @@ pub enum Error<E> {
     /// The request was refused before sending: a value breaks a rule of the API description.
     #[error("invalid request: {0}")]
     InvalidRequest(ValidationError),
+    /// No access token could be obtained for the request, so it was not sent.
+    #[error("no access token: {0}")]
+    Authentication(#[source] TokenError),
     /// The request could not be sent, or the response could not be read (connection, TLS, timeout).
     #[error("request failed: {0}")]
     Transport(#[source] reqwest::Error),
@@ -42,7 +46,7 @@ impl<E> Error<E> {
             Self::Api(error) => Some(error.status),
             Self::UnexpectedStatus(raw) | Self::Decode { raw, .. } => Some(raw.status),
             Self::Transport(error) => error.status(),
-            Self::InvalidRequest(_) => None,
+            Self::InvalidRequest(_) | Self::Authentication(_) => None,
         }
     }
 

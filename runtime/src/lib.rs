@@ -2,22 +2,32 @@
 //!
 //! Generated crates stay thin by calling into this crate for everything that does not depend on
 //! the API: the HTTP client and its configuration, credentials that never print, parameter
-//! encoding, checks of the API's rules on values sent, response decoding and the error type.
+//! encoding, checks of the API's rules on values sent, response decoding, retries, tracing,
+//! pagination and the error type.
 
+pub mod auth;
 mod client;
 pub mod double_option;
 mod error;
 pub mod nullable;
+pub mod oauth2;
+pub mod pagination;
 mod params;
 mod response;
+mod retry;
 mod secret;
 pub mod tagged;
 pub mod validate;
 
-pub use client::{BuildError, ClientConfig, HttpClient, ReceivedResponse};
+pub use auth::{Authentication, Credential, KeyError, NoCredential};
+pub use client::{BuildError, ClientConfig, HttpClient, Operation, ReceivedResponse};
 pub use error::{ApiError, Error, RawResponse};
+pub use futures_core::Stream;
+pub use oauth2::{ClientCredentials, TokenCache, TokenError};
+pub use pagination::Page;
 pub use params::{ParamValue, Query, encode_path_segment};
 pub use reqwest::{self, Method, StatusCode, header::HeaderMap};
 pub use response::Response;
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validate::{Validate, ValidationError};

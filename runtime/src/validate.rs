@@ -79,6 +79,8 @@ pub enum Rule {
     ListedProperty,
     /// `maxItems`: at most this many items.
     MaxItems(u64),
+    /// A header value must be sendable in HTTP: no control characters or line breaks.
+    HeaderValue,
 }
 
 impl fmt::Display for Rule {
@@ -107,6 +109,9 @@ impl fmt::Display for Rule {
             Self::Pattern(pattern) => write!(f, "must match the pattern `{pattern}`"),
             Self::MinItems(n) => write!(f, "must have at least {n} item{}", plural(n)),
             Self::MaxItems(n) => write!(f, "must have at most {n} item{}", plural(n)),
+            Self::HeaderValue => f.write_str(
+                "must be sendable in an HTTP header (no control characters or line breaks)",
+            ),
             Self::ListedProperty => f.write_str(
                 "is a listed property: set it with its own method, not as an additional one",
             ),

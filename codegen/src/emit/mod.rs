@@ -1,5 +1,6 @@
 //! Model → Rust tokens, one module per kind of output. The only place that uses quote.
 
+mod auth;
 mod client;
 mod docs;
 pub(crate) mod manifest;
@@ -18,9 +19,10 @@ pub(crate) fn sources(api: &Api) -> Vec<(&'static str, TokenStream)> {
     let usage = Usage::of(api);
     vec![
         ("lib.rs", client::lib(api)),
+        ("auth.rs", auth::module(api)),
         (
             "client.rs",
-            client::module(api, operations::client_methods(api)),
+            client::module(api, &usage, operations::client_methods(api)),
         ),
         ("operations.rs", operations::module(api, &usage)),
         ("types.rs", types::module(api, &usage)),

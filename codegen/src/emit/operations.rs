@@ -7,7 +7,8 @@ use super::types::Scope;
 use super::{ident, type_tokens};
 use crate::model::usage::Usage;
 use crate::model::{
-    Api, ErrorResponse, Operation, Parameter, ParameterLocation, StatusCode, TypeRef,
+    Api, ErrorResponse, Idempotency, NextPage, Operation, Pagination, Parameter, ParameterLocation,
+    Security, StatusCode, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -28,14 +29,57 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>) -> TokenStream {
     }
 }
 
-/// The `impl Client` block with one method per operation.
+/// The `impl Client` blocks with one method per operation, grouped by the credentials the
+/// operations accept: a method exists only on clients whose credential type it accepts.
 pub(crate) fn client_methods(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(client_method);
-    quote! {
-        impl Client {
-            #(#methods)*
+    let mut groups: Vec<(&Security, Vec<TokenStream>)> = Vec::new();
+    for operation in &api.operations {
+        let method = client_method(api, operation);
+        match groups
+            .iter_mut()
+            .find(|(security, _)| **security == operation.security)
+        {
+            Some((_, methods)) => methods.push(method),
+            None => groups.push((&operation.security, vec![method])),
         }
     }
+    let blocks = groups.into_iter().map(|(security, methods)| {
+        let header = match security {
+            Security::OneOf(accepted) if accepted.len() == 1 => {
+                let scheme = api
+                    .security_schemes
+                    .iter()
+                    .find(|scheme| scheme.name == accepted[0]);
+                match scheme {
+                    Some(scheme) => {
+                        let name = ident(&scheme.type_name);
+                        quote!(impl Client<crate::auth::#name>)
+                    }
+                    None => quote!(impl<C> Client<C>),
+                }
+            }
+            Security::OneOf(accepted) => {
+                match api
+                    .credential_sets
+                    .iter()
+                    .find(|set| set.schemes == *accepted)
+                {
+                    Some(set) => {
+                        let name = ident(&set.name);
+                        quote!(impl<C: crate::auth::#name> Client<C>)
+                    }
+                    None => quote!(impl<C> Client<C>),
+                }
+            }
+            Security::Anyone => quote!(impl<C> Client<C>),
+        };
+        quote! {
+            #header {
+                #(#methods)*
+            }
+        }
+    });
+    quote!(#(#blocks)*)
 }
 
 /// Required parameters in call order: path parameters as the template orders them, then the rest.
@@ -95,26 +139,52 @@ fn parameter_docs(parameter: &Parameter) -> Vec<String> {
     docs::lines(&parameter.docs, &extra)
 }
 
-fn operation_docs(operation: &Operation) -> Vec<String> {
+/// Which credentials an operation accepts, with the scopes it names.
+fn authentication_note(api: &Api, operation: &Operation) -> String {
+    let Security::OneOf(accepted) = &operation.security else {
+        return "Authentication: none needed; every client has this operation.".to_owned();
+    };
+    let alternatives: Vec<String> = accepted
+        .iter()
+        .map(|wire| {
+            let name = api
+                .security_schemes
+                .iter()
+                .find(|scheme| scheme.name == *wire)
+                .map_or(wire.as_str(), |scheme| scheme.type_name.as_str());
+            let scopes = operation
+                .scopes
+                .iter()
+                .find(|(scheme, _)| scheme == wire)
+                .map(|(_, scopes)| {
+                    let list: Vec<String> = scopes
+                        .iter()
+                        .map(|scope| format!("`{}`", docs::inline_code(scope)))
+                        .collect();
+                    format!(" with scope {}", list.join(", "))
+                })
+                .unwrap_or_default();
+            format!("[`{name}`](crate::auth::{name}){scopes}")
+        })
+        .collect();
+    format!(
+        "Authentication: {}; only clients built with {} have this method.",
+        alternatives.join(" or "),
+        if alternatives.len() == 1 {
+            "it"
+        } else {
+            "one of these"
+        }
+    )
+}
+
+fn operation_docs(api: &Api, operation: &Operation) -> Vec<String> {
     let mut extra = vec![format!(
         "`{} {}`",
         operation.method.as_str(),
         docs::inline_code(&operation.path)
     )];
-    if !operation.security.is_empty() {
-        let alternatives: Vec<String> = operation
-            .security
-            .iter()
-            .map(|schemes| {
-                schemes
-                    .iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            })
-            .collect();
-        extra.push(format!("Authentication: {}.", alternatives.join(" or ")));
-    }
+    extra.push(authentication_note(api, operation));
     let mut lines = docs::lines(&operation.docs, &extra);
     if operation.docs.summary.is_none() && operation.docs.description.is_none() {
         lines.insert(0, String::new());
@@ -123,7 +193,7 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
     lines
 }
 
-fn client_method(operation: &Operation) -> TokenStream {
+fn client_method(api: &Api, operation: &Operation) -> TokenStream {
     let method = ident(&operation.name);
     let builder = ident(&operation.type_name);
     let mut arguments = Vec::new();
@@ -139,7 +209,7 @@ fn client_method(operation: &Operation) -> TokenStream {
         arguments.push(quote!(body: #ty));
         values.push(quote!(body));
     }
-    let mut lines = operation_docs(operation);
+    let mut lines = operation_docs(api, operation);
     let mut arguments_doc = Vec::new();
     for parameter in required_parameters(operation) {
         arguments_doc.push(format!("- `{}`:", parameter.name));
@@ -171,7 +241,7 @@ fn client_method(operation: &Operation) -> TokenStream {
     quote! {
         #docs
         pub fn #method(&self, #(#arguments),*) -> crate::operations::#builder<'_> {
-            crate::operations::#builder::new(self, #(#values),*)
+            crate::operations::#builder::new(&self.http, #(#values),*)
         }
     }
 }
@@ -243,17 +313,36 @@ fn builder(operation: &Operation, usage: &Usage<'_>) -> TokenStream {
 
     let check = check(operation, usage);
     let send = send(operation, &required, &optional, check.is_some());
+    let items = operation
+        .pagination
+        .as_ref()
+        .map(|pagination| items(operation, pagination));
+    let id = &operation.operation_id;
+    let http_method = format_ident!("{}", operation.method.as_str());
+    let path = &operation.path;
+    let idempotent = operation.idempotent == Idempotency::Always;
+    let operation_const = quote! {
+        /// How the client names and retries this operation.
+        const OPERATION: client_runtime::Operation = client_runtime::Operation {
+            id: #id,
+            method: client_runtime::Method::#http_method,
+            path: #path,
+            idempotent: #idempotent,
+        };
+    };
     quote! {
         #[doc = #struct_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `send` is awaited"]
         pub struct #name<'a> {
-            client: &'a crate::Client,
+            client: &'a client_runtime::HttpClient,
             #(#fields)*
         }
 
         impl<'a> #name<'a> {
-            pub(crate) fn new(client: &'a crate::Client, #(#constructor_arguments),*) -> Self {
+            #operation_const
+
+            pub(crate) fn new(client: &'a client_runtime::HttpClient, #(#constructor_arguments),*) -> Self {
                 Self { client, #(#constructor_fields)* }
             }
 
@@ -261,6 +350,7 @@ fn builder(operation: &Operation, usage: &Usage<'_>) -> TokenStream {
             #body_setter
             #check
             #send
+            #items
         }
     }
 }
@@ -325,8 +415,6 @@ fn send(
         Some(ty) => type_tokens(ty, Scope::Elsewhere),
         None => quote!(()),
     };
-    let http_method = format_ident!("{}", operation.method.as_str());
-
     let path = path_expression(operation);
     let query_parameters: Vec<&&Parameter> = required
         .iter()
@@ -380,9 +468,9 @@ fn send(
     });
 
     let decode_success = if operation.success.ty.is_some() {
-        quote!(response.json().await)
+        quote!(response.json())
     } else {
-        quote!(response.empty().await)
+        quote!(response.empty())
     };
     let mut arms: Vec<TokenStream> = Vec::new();
     // `load` keeps errors in status order, so exact codes come out ascending.
@@ -401,7 +489,7 @@ fn send(
         arms.push(error_arm(&error, error_response));
     }
     if !errors.iter().any(|e| e.status == StatusCode::Default) {
-        arms.push(quote!(_ => Err(response.unexpected().await),));
+        arms.push(quote!(_ => Err(response.unexpected()),));
     }
 
     let mut lines = vec![
@@ -431,20 +519,84 @@ fn send(
     let docs = docs::attributes(&lines);
     let error = ident(&error);
     let mutable = (query.is_some() || !headers.is_empty() || body.is_some()).then(|| quote!(mut));
+    let (operation_value, operation_ref) = match &operation.idempotent {
+        Idempotency::WhenBodyFieldSet(field) => {
+            let field = ident(field);
+            let body = if operation.body.as_ref().is_some_and(|body| body.required) {
+                quote!(self.body.#field.is_some())
+            } else {
+                quote!(self.body.as_ref().is_some_and(|body| body.#field.is_some()))
+            };
+            (
+                Some(quote! {
+                    // Repeating it is safe when the body carries the property that makes it so.
+                    let operation = client_runtime::Operation { idempotent: #body, ..Self::OPERATION };
+                }),
+                quote!(operation),
+            )
+        }
+        _ => (None, quote!(Self::OPERATION)),
+    };
     let check =
         checked.then(|| quote!(self.check().map_err(client_runtime::Error::InvalidRequest)?;));
     quote! {
         #docs
         pub async fn send(self) -> Result<client_runtime::Response<#success>, client_runtime::Error<#error>> {
             #check
-            let #mutable request = self.client.http().request(client_runtime::Method::#http_method, #path);
+            #operation_value
+            let #mutable request = self.client.request(&#operation_ref, #path);
             #query
             #(#headers)*
             #body
-            let response = self.client.http().send(request).await?;
+            let response = self.client.send(&#operation_ref, request).await?;
             match response.status().as_u16() {
                 #(#arms)*
             }
+        }
+    }
+}
+
+/// `items()`: every item of every page from the builder's page on, as a stream.
+fn items(operation: &Operation, pagination: &Pagination) -> TokenStream {
+    let error = ident(&error_name(operation));
+    let item = type_tokens(&pagination.item_type, Scope::Elsewhere);
+    let page = ident(&pagination.page_parameter);
+    let page_type = type_tokens(&pagination.page_type, Scope::Elsewhere);
+    let items_field = ident(&pagination.items_field);
+    let path = |fields: &[String]| {
+        let fields = fields.iter().map(|field| ident(field));
+        quote!(body #(.#fields)*)
+    };
+    let next = match &pagination.next {
+        NextPage::Flag(fields) => {
+            let flag = path(fields);
+            quote!(if #flag { page.checked_add(1) } else { None })
+        }
+        NextPage::PageCount(fields) => {
+            let count = path(fields);
+            quote!(if i64::from(page) < i64::from(#count) { page.checked_add(1) } else { None })
+        }
+    };
+    let method = &operation.name;
+    let doc = format!(
+        " Every item of every page, from this request's `{page}` (or the first page) on, as a \
+         stream: the next page is fetched when the items before it have been read, with the \
+         same parameters. See [`Client::{method}`](crate::Client::{method}) for one page.\n\n \
+         An error ends the stream after it is yielded; so does an empty page.",
+        page = pagination.page_parameter
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn items(self) -> impl client_runtime::Stream<Item = Result<#item, client_runtime::Error<#error>>> + 'a {
+            let first: #page_type = self.#page.unwrap_or(1);
+            client_runtime::pagination::items(first, move |page: #page_type| {
+                let request = Self { #page: Some(page), ..self.clone() };
+                async move {
+                    let body = request.send().await?.into_body();
+                    let next = #next;
+                    Ok(client_runtime::Page { items: body.#items_field, next })
+                }
+            })
         }
     }
 }
@@ -465,9 +617,9 @@ fn error_arm(error: &str, response: &ErrorResponse) -> TokenStream {
         StatusCode::Default => quote!(_),
     };
     if response.ty.is_some() {
-        quote!(#pattern => Err(response.error(#error::#variant).await),)
+        quote!(#pattern => Err(response.error(#error::#variant)),)
     } else {
-        quote!(#pattern => Err(response.error_without_body(#error::#variant).await),)
+        quote!(#pattern => Err(response.error_without_body(#error::#variant)),)
     }
 }
 

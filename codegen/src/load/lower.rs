@@ -3,12 +3,13 @@
 use super::pointer::Pointer;
 use crate::model::naming::{self, Namespace};
 use crate::model::{
-    Api, Bound, Constraints, Diagnostic, Docs, EnumVariant, ErrorResponse, Field, IntegerVariant,
-    Literal, Method, Operation, Parameter, ParameterLocation, Presence, RequestBody,
-    SecurityScheme, Server, ServerVariable, Severity, StatusCode, SuccessResponse, Tag, TypeDef,
-    TypeKind, TypeRef, UnionVariant,
+    Api, Bound, ClientHeader, Constraints, CredentialSet, Diagnostic, Docs, EnumVariant,
+    ErrorResponse, Field, Idempotency, IntegerVariant, Literal, Method, Operation, Parameter,
+    ParameterLocation, Presence, RequestBody, SchemeKind, Security, SecurityScheme, Server,
+    ServerVariable, Severity, StatusCode, SuccessResponse, Tag, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
 };
-use crate::model::{recursion, usage};
+use crate::model::{pagination, recursion, usage};
 use indexmap::IndexMap;
 use openapiv3 as oa;
 use openapiv3::ReferenceOr;
@@ -26,7 +27,7 @@ const TYPE_BUILDER_NAMES: &[&str] = &["build", "additional_property"];
 pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
     let mut lowering = Lowering::new(document);
     lowering.lower_components();
-    let operations = lowering.lower_operations();
+    let (mut operations, client_headers) = lowering.lower_operations();
     // Cycles first: resolving a default follows aliases, which must end.
     let cycle_warnings = recursion::break_cycles(&mut lowering.types);
     let mut untyped: Vec<String> = lowering
@@ -38,12 +39,16 @@ pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
     lowering.diagnostics.extend(cycle_warnings);
     let sent = usage::sent_types(&lowering.types, &operations);
     lowering.apply_defaults(&sent);
+    pagination::detect(&mut operations, &lowering.types);
+    let security_schemes = lowering.lower_security_schemes();
     let api = Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: non_empty(&document.info.description),
         servers: document.servers.iter().map(lower_server).collect(),
-        security_schemes: lowering.lower_security_schemes(),
+        credential_sets: credential_sets(&operations, &security_schemes),
+        security_schemes,
+        client_headers,
         types: lowering.types,
         operations,
         tags: document
@@ -939,7 +944,8 @@ impl<'a> Lowering<'a> {
 
     // ----- operations ----------------------------------------------------------------------
 
-    fn lower_operations(&mut self) -> Vec<Operation> {
+    /// Every operation, and the optional header parameters a `Client` can set for all of them.
+    fn lower_operations(&mut self) -> (Vec<Operation>, Vec<ClientHeader>) {
         let mut method_names = Namespace::new();
         for reserved in CLIENT_METHODS {
             method_names.claim((*reserved).to_owned());
@@ -982,7 +988,27 @@ impl<'a> Lowering<'a> {
                 ));
             }
         }
-        operations
+        let mut client_headers: Vec<ClientHeader> = Vec::new();
+        for parameter in operations
+            .iter()
+            .flat_map(|operation| &operation.parameters)
+        {
+            let shared = parameter.location == ParameterLocation::Header
+                && !parameter.required
+                && !client_headers.iter().any(|header| {
+                    header
+                        .parameter
+                        .wire_name
+                        .eq_ignore_ascii_case(&parameter.wire_name)
+                });
+            if shared {
+                client_headers.push(ClientHeader {
+                    method: method_names.claim(format!("with_{}", parameter.name)),
+                    parameter: parameter.clone(),
+                });
+            }
+        }
+        (operations, client_headers)
     }
 
     fn lower_operation(
@@ -999,14 +1025,14 @@ impl<'a> Lowering<'a> {
             self.lower_request_body(body, &type_name, &pointer.join("requestBody"))
         });
         let (success, errors) = self.lower_responses(&operation.responses, &type_name, pointer);
-        let security = match operation
-            .security
-            .as_ref()
-            .or(self.document.security.as_ref())
-        {
-            None => Vec::new(),
-            Some(requirements) => self.lower_security(requirements, &pointer.join("security")),
+        let (security, scopes) = match (&operation.security, &self.document.security) {
+            (Some(requirements), _) => self.lower_security(requirements, &pointer.join("security")),
+            (None, Some(requirements)) => {
+                self.lower_security(requirements, &Pointer::root().join("security"))
+            }
+            (None, None) => (Security::Anyone, Vec::new()),
         };
+        let idempotent = self.idempotency(site.method, operation, body.as_ref(), pointer);
         Operation {
             name,
             type_name,
@@ -1025,6 +1051,9 @@ impl<'a> Lowering<'a> {
             success,
             errors,
             security,
+            scopes,
+            idempotent,
+            pagination: None,
         }
     }
 
@@ -1304,35 +1333,100 @@ impl<'a> Lowering<'a> {
         })
     }
 
+    /// Whether the operation may be repeated: by its method, or as its `x-idempotent` or
+    /// `x-idempotent-when-set` extension says.
+    fn idempotency(
+        &mut self,
+        method: Method,
+        operation: &oa::Operation,
+        body: Option<&RequestBody>,
+        pointer: &Pointer,
+    ) -> Idempotency {
+        if !matches!(method, Method::Post | Method::Patch)
+            || operation.extensions.get("x-idempotent") == Some(&serde_json::Value::Bool(true))
+        {
+            return Idempotency::Always;
+        }
+        let Some(marker) = operation.extensions.get("x-idempotent-when-set") else {
+            return Idempotency::Never;
+        };
+        let field = marker.as_str().and_then(|wire| {
+            let TypeRef::Named(name) = &body?.ty else {
+                return None;
+            };
+            let TypeKind::Struct { fields, .. } =
+                &self.types.iter().find(|def| def.name == *name)?.kind
+            else {
+                return None;
+            };
+            fields
+                .iter()
+                .find(|field| field.wire_name == wire && field.presence != Presence::Required)
+                .map(|field| field.name.clone())
+        });
+        match field {
+            Some(field) => Idempotency::WhenBodyFieldSet(field),
+            None => {
+                self.warn(
+                    &pointer.join("x-idempotent-when-set"),
+                    "must name an optional property of the JSON request body; the operation is not retried",
+                );
+                Idempotency::Never
+            }
+        }
+    }
+
+    /// The schemes any one of which satisfies `requirements`, and the scopes each names.
     fn lower_security(
         &mut self,
         requirements: &[oa::SecurityRequirement],
         pointer: &Pointer,
-    ) -> Vec<Vec<String>> {
+    ) -> (Security, Vec<(String, Vec<String>)>) {
         let known = self
             .document
             .components
             .as_ref()
             .map(|components| &components.security_schemes);
-        let mut alternatives = Vec::with_capacity(requirements.len());
+        let mut accepted = BTreeSet::new();
+        let mut scopes = Vec::new();
+        let mut anyone = false;
         for (index, requirement) in requirements.iter().enumerate() {
-            let mut schemes: Vec<String> = requirement.keys().cloned().collect();
-            schemes.sort();
-            for scheme in &schemes {
-                if !known.is_some_and(|known| known.contains_key(scheme)) {
-                    self.error(&pointer.join(index).join(scheme), format!("security scheme `{scheme}` is not defined in components.securitySchemes"));
+            let mut schemes = requirement.iter();
+            match (schemes.next(), schemes.next()) {
+                (None, _) => anyone = true,
+                (Some((scheme, scheme_scopes)), None) => {
+                    if known.is_some_and(|known| known.contains_key(scheme)) {
+                        accepted.insert(scheme.clone());
+                        if !scheme_scopes.is_empty() {
+                            scopes.push((scheme.clone(), scheme_scopes.clone()));
+                        }
+                    } else {
+                        self.error(
+                            &pointer.join(index).join(scheme),
+                            format!("security scheme `{scheme}` is not defined in components.securitySchemes"),
+                        );
+                    }
                 }
+                (Some(_), Some(_)) => self.warn(
+                    &pointer.join(index),
+                    "a requirement of several schemes at once is not supported; it is left out",
+                ),
             }
-            alternatives.push(schemes);
         }
-        alternatives
+        let security = if anyone || accepted.is_empty() {
+            Security::Anyone
+        } else {
+            Security::OneOf(accepted.into_iter().collect())
+        };
+        (security, scopes)
     }
 
-    fn lower_security_schemes(&mut self) -> BTreeMap<String, SecurityScheme> {
+    fn lower_security_schemes(&mut self) -> Vec<SecurityScheme> {
         let Some(components) = &self.document.components else {
-            return BTreeMap::new();
+            return Vec::new();
         };
-        let mut schemes = BTreeMap::new();
+        let mut names = Namespace::new();
+        let mut schemes = Vec::new();
         for (name, scheme) in &components.security_schemes {
             let pointer = Pointer::root()
                 .join("components")
@@ -1345,62 +1439,102 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             };
-            let lowered = match scheme {
+            let key_prefix = |extensions: &IndexMap<String, serde_json::Value>| {
+                extensions
+                    .get("x-key-prefix")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+            };
+            let (description, kind) = match scheme {
                 oa::SecurityScheme::HTTP {
                     scheme,
                     description,
                     extensions,
                     ..
-                } if scheme.eq_ignore_ascii_case("bearer") => SecurityScheme::Bearer {
-                    description: non_empty(description),
-                    key_prefix: extensions
-                        .get("x-key-prefix")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned),
-                },
+                } => {
+                    let kind = if scheme.eq_ignore_ascii_case("bearer") {
+                        SchemeKind::Bearer {
+                            key_prefix: key_prefix(extensions),
+                        }
+                    } else if scheme.eq_ignore_ascii_case("basic") {
+                        SchemeKind::Basic
+                    } else {
+                        SchemeKind::Authorization {
+                            scheme: scheme.clone(),
+                        }
+                    };
+                    (description, kind)
+                }
                 oa::SecurityScheme::APIKey {
                     location,
                     name,
                     description,
-                    ..
-                } => SecurityScheme::ApiKey {
-                    description: non_empty(description),
-                    location: match location {
-                        oa::APIKeyLocation::Query => ParameterLocation::Query,
-                        oa::APIKeyLocation::Header => ParameterLocation::Header,
-                        oa::APIKeyLocation::Cookie => ParameterLocation::Cookie,
+                    extensions,
+                } => (
+                    description,
+                    SchemeKind::ApiKey {
+                        location: match location {
+                            oa::APIKeyLocation::Query => ParameterLocation::Query,
+                            oa::APIKeyLocation::Header => ParameterLocation::Header,
+                            oa::APIKeyLocation::Cookie => ParameterLocation::Cookie,
+                        },
+                        name: name.clone(),
+                        key_prefix: key_prefix(extensions),
                     },
-                    name: name.clone(),
-                },
+                ),
                 oa::SecurityScheme::OAuth2 {
                     flows, description, ..
-                } if flows.client_credentials.is_some() => {
-                    let flow = flows.client_credentials.as_ref().map(|flow| {
-                        (
-                            flow.token_url.clone(),
-                            flow.scopes.clone().into_iter().collect(),
-                        )
-                    });
-                    let (token_url, scopes) = flow.unwrap_or_default();
-                    SecurityScheme::OAuth2ClientCredentials {
-                        description: non_empty(description),
-                        token_url,
-                        scopes,
-                    }
-                }
-                other => SecurityScheme::Other {
-                    description: match other {
-                        oa::SecurityScheme::HTTP { description, .. }
-                        | oa::SecurityScheme::OAuth2 { description, .. }
-                        | oa::SecurityScheme::OpenIDConnect { description, .. }
-                        | oa::SecurityScheme::APIKey { description, .. } => non_empty(description),
-                    },
+                } => match &flows.client_credentials {
+                    Some(flow) => (
+                        description,
+                        SchemeKind::OAuth2ClientCredentials {
+                            token_url: flow.token_url.clone(),
+                            scopes: flow.scopes.clone().into_iter().collect(),
+                        },
+                    ),
+                    // Other flows need a user; the caller brings the token they yield.
+                    None => (description, SchemeKind::Bearer { key_prefix: None }),
                 },
+                oa::SecurityScheme::OpenIDConnect { description, .. } => {
+                    (description, SchemeKind::Bearer { key_prefix: None })
+                }
             };
-            schemes.insert(name.clone(), lowered);
+            schemes.push(SecurityScheme {
+                name: name.clone(),
+                type_name: names.claim(naming::type_name(name)),
+                description: non_empty(description),
+                kind,
+            });
         }
         schemes
     }
+}
+
+/// The sets of several schemes that operations accept, each named after its schemes.
+fn credential_sets(operations: &[Operation], schemes: &[SecurityScheme]) -> Vec<CredentialSet> {
+    let mut names = Namespace::new();
+    for scheme in schemes {
+        names.claim(scheme.type_name.clone());
+    }
+    let mut sets: Vec<CredentialSet> = Vec::new();
+    for operation in operations {
+        let Security::OneOf(accepted) = &operation.security else {
+            continue;
+        };
+        if accepted.len() < 2 || sets.iter().any(|set| set.schemes == *accepted) {
+            continue;
+        }
+        let words: Vec<&str> = accepted
+            .iter()
+            .filter_map(|name| schemes.iter().find(|scheme| scheme.name == *name))
+            .map(|scheme| scheme.type_name.as_str())
+            .collect();
+        sets.push(CredentialSet {
+            name: names.claim(words.join("Or")),
+            schemes: accepted.clone(),
+        });
+    }
+    sets
 }
 
 /// Where an operation sits in the document.

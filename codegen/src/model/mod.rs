@@ -5,6 +5,7 @@
 //! (see [`naming`]); every list is in a deterministic order.
 
 pub mod naming;
+pub mod pagination;
 pub mod recursion;
 pub mod usage;
 
@@ -21,8 +22,13 @@ pub struct Api {
     pub description: Option<String>,
     /// The servers the document lists, first one the default.
     pub servers: Vec<Server>,
-    /// Security schemes by their name in the document.
-    pub security_schemes: BTreeMap<String, SecurityScheme>,
+    /// Security schemes, in document order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The sets of several schemes that operations accept, each a trait of the `auth` module that
+    /// the schemes' credential types implement.
+    pub credential_sets: Vec<CredentialSet>,
+    /// Optional header parameters the `Client` can set once for every request.
+    pub client_headers: Vec<ClientHeader>,
     /// Every named type: component schemas first (in document order), then the inline ones.
     pub types: Vec<TypeDef>,
     /// Every operation, in document order (path, then method).
@@ -65,39 +71,80 @@ pub struct ServerVariable {
     pub description: Option<String>,
 }
 
-/// How an operation authenticates.
+/// A way requests authenticate, from `components.securitySchemes`. Each becomes a credential
+/// type of the generated `auth` module.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SecurityScheme {
-    /// `Authorization: Bearer <token>`.
+pub struct SecurityScheme {
+    /// The scheme's name in the document, as security requirements list it.
+    pub name: String,
+    /// The credential type's Rust name (UpperCamelCase), unique among the schemes.
+    pub type_name: String,
+    /// What the document says of it.
+    pub description: Option<String>,
+    /// How the credential travels.
+    pub kind: SchemeKind,
+}
+
+/// How a security scheme's credential travels.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`; also OAuth 2.0 flows other than client credentials and
+    /// OpenID Connect, whose tokens the caller obtains.
     Bearer {
-        /// What the document says of it.
-        description: Option<String>,
         /// A prefix every valid token starts with (`x-key-prefix`).
         key_prefix: Option<String>,
     },
+    /// HTTP Basic: `Authorization: Basic <base64 of user:password>`.
+    Basic,
+    /// `Authorization: <scheme> <credentials>` for another HTTP authentication scheme, with
+    /// credentials the caller brings as they are.
+    Authorization {
+        /// The scheme's name, e.g. `Digest`.
+        scheme: String,
+    },
     /// A key sent in a header, query parameter or cookie.
     ApiKey {
-        /// What the document says of it.
-        description: Option<String>,
         /// Where the key goes.
         location: ParameterLocation,
         /// The header, query or cookie name.
         name: String,
+        /// A prefix every valid key starts with (`x-key-prefix`).
+        key_prefix: Option<String>,
     },
-    /// OAuth 2.0 client credentials.
+    /// OAuth 2.0 client credentials: the client fetches and refreshes its bearer tokens.
     OAuth2ClientCredentials {
-        /// What the document says of it.
-        description: Option<String>,
         /// Where tokens are fetched, possibly templated like the server URL.
         token_url: String,
         /// Scope name → description.
         scopes: BTreeMap<String, String>,
     },
-    /// A scheme the client cannot apply itself (the caller sets the headers).
-    Other {
-        /// What the document says of it.
-        description: Option<String>,
-    },
+}
+
+/// Several schemes, any one of which an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialSet {
+    /// The trait's Rust name (UpperCamelCase), e.g. `PublicKeyOrSecretKey`.
+    pub name: String,
+    /// The schemes, by name, sorted.
+    pub schemes: Vec<String>,
+}
+
+/// A header parameter the `Client` can send with every request, e.g. `X-Locale`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientHeader {
+    /// The `Client` method that sets it (snake_case), e.g. `with_x_locale`.
+    pub method: String,
+    /// The parameter as its first operation declares it.
+    pub parameter: Parameter,
+}
+
+/// Which credentials an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Security {
+    /// Any, or none: the operation lists no requirement, or an empty one.
+    Anyone,
+    /// Any one of these schemes, by name, sorted.
+    OneOf(Vec<String>),
 }
 
 /// A named Rust type.
@@ -372,9 +419,52 @@ pub struct Operation {
     pub success: SuccessResponse,
     /// Documented error responses, in status order.
     pub errors: Vec<ErrorResponse>,
-    /// Alternatives of security requirements: any one inner list satisfies the operation.
-    /// Empty when the operation needs no credentials.
-    pub security: Vec<Vec<String>>,
+    /// The credentials it accepts.
+    pub security: Security,
+    /// Scopes the operation's requirements name, by scheme, for its docs.
+    pub scopes: Vec<(String, Vec<String>)>,
+    /// Whether sending it twice has the effect of sending it once, so a failed attempt may be
+    /// retried.
+    pub idempotent: Idempotency,
+    /// How to walk its pages, when it is a paginated list (see [`pagination`]).
+    pub pagination: Option<Pagination>,
+}
+
+/// Whether an operation may be sent again after a failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Idempotency {
+    /// GET, HEAD, OPTIONS, PUT, DELETE and TRACE, or an operation marked `x-idempotent: true`.
+    Always,
+    /// Only when the body's property (Rust field name) is set, which makes a repeat find the
+    /// first one's result (`x-idempotent-when-set: externalId`).
+    WhenBodyFieldSet(String),
+    /// Any other POST or PATCH.
+    Never,
+}
+
+/// How a list operation pages: which parameter picks the page, where a page's items are and how
+/// to tell whether another page follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The page-number parameter's Rust name.
+    pub page_parameter: String,
+    /// Its integer type.
+    pub page_type: TypeRef,
+    /// The response field holding the page's items (Rust name), an array.
+    pub items_field: String,
+    /// The type of one item.
+    pub item_type: TypeRef,
+    /// How the response tells that another page follows.
+    pub next: NextPage,
+}
+
+/// How a page response tells that another page follows, as Rust field paths from its root.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextPage {
+    /// A boolean such as `pagination.hasNextPage`.
+    Flag(Vec<String>),
+    /// A page count such as `pagination.totalPages`: more follow while the page number is below it.
+    PageCount(Vec<String>),
 }
 
 /// HTTP methods OpenAPI describes.

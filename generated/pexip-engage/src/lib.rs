@@ -11,6 +11,8 @@
 //!
 //! Start with [`Client`]: each operation is a method that returns a request builder; [`types`] holds every schema and [`operations`] the builders and their error types.
 #[rustfmt::skip]
+pub mod auth;
+#[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
 #[allow(clippy::approx_constant)]
@@ -18,5 +20,7 @@ pub mod operations;
 #[rustfmt::skip]
 #[allow(clippy::approx_constant, clippy::large_enum_variant)]
 pub mod types;
-pub use client::Client;
-pub use client_runtime::{BuildError, ClientConfig, Error, Response, Secret};
+pub use client::{Client, SERVER_URL};
+pub use client_runtime::{
+    BuildError, ClientConfig, Error, KeyError, Response, RetryPolicy, Secret,
+};

@@ -7,13 +7,20 @@
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetCustomerById<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     id: String,
     x_correlation_id: Option<String>,
     accept_language: Option<String>,
 }
 impl<'a> GetCustomerById<'a> {
-    pub(crate) fn new(client: &'a crate::Client, id: String) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "getCustomerById",
+        method: client_runtime::Method::GET,
+        path: "/customers/{id}",
+        idempotent: true,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient, id: String) -> Self {
         Self {
             client,
             id,
@@ -74,9 +81,8 @@ impl<'a> GetCustomerById<'a> {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
-            .http()
             .request(
-                client_runtime::Method::GET,
+                &Self::OPERATION,
                 &format!("/customers/{}", client_runtime::encode_path_segment(& self.id)),
             );
         if let Some(value) = &self.x_correlation_id {
@@ -87,14 +93,14 @@ impl<'a> GetCustomerById<'a> {
             request = request
                 .header("Accept-Language", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(GetCustomerByIdError::Unauthorized).await),
-            403 => Err(response.error(GetCustomerByIdError::Forbidden).await),
-            404 => Err(response.error(GetCustomerByIdError::NotFound).await),
-            429 => Err(response.error(GetCustomerByIdError::TooManyRequests).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(GetCustomerByIdError::Unauthorized)),
+            403 => Err(response.error(GetCustomerByIdError::Forbidden)),
+            404 => Err(response.error(GetCustomerByIdError::NotFound)),
+            429 => Err(response.error(GetCustomerByIdError::TooManyRequests)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }

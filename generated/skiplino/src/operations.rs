@@ -7,11 +7,18 @@
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListActiveBranches<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
 }
 impl<'a> ListActiveBranches<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "listActiveBranches",
+        method: client_runtime::Method::GET,
+        path: "/branches",
+        idempotent: true,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self { client, x_locale: None }
     }
     /// Language in which the API should write response messages, error reasons and translatable names (branch, service group and service names). When it is omitted or empty, or no translation exists, the default language is used. The documentation sends the header without a value and does not list the accepted language codes.
@@ -33,22 +40,17 @@ impl<'a> ListActiveBranches<'a> {
         client_runtime::Response<crate::types::ListActiveBranchesResponse>,
         client_runtime::Error<ListActiveBranchesError>,
     > {
-        let mut request = self
-            .client
-            .http()
-            .request(client_runtime::Method::GET, "/branches");
+        let mut request = self.client.request(&Self::OPERATION, "/branches");
         if let Some(value) = &self.x_locale {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(ListActiveBranchesError::Unauthorized).await),
-            500 => {
-                Err(response.error(ListActiveBranchesError::InternalServerError).await)
-            }
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(ListActiveBranchesError::Unauthorized)),
+            500 => Err(response.error(ListActiveBranchesError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -77,12 +79,22 @@ impl std::error::Error for ListActiveBranchesError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBranchServiceTree<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     branch_id: String,
     x_locale: Option<String>,
 }
 impl<'a> GetBranchServiceTree<'a> {
-    pub(crate) fn new(client: &'a crate::Client, branch_id: String) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "getBranchServiceTree",
+        method: client_runtime::Method::GET,
+        path: "/branches/{branchId}/tree",
+        idempotent: true,
+    };
+    pub(crate) fn new(
+        client: &'a client_runtime::HttpClient,
+        branch_id: String,
+    ) -> Self {
         Self {
             client,
             branch_id,
@@ -121,9 +133,8 @@ impl<'a> GetBranchServiceTree<'a> {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
-            .http()
             .request(
-                client_runtime::Method::GET,
+                &Self::OPERATION,
                 &format!(
                     "/branches/{}/tree", client_runtime::encode_path_segment(& self
                     .branch_id)
@@ -133,17 +144,13 @@ impl<'a> GetBranchServiceTree<'a> {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(GetBranchServiceTreeError::Unauthorized).await),
-            422 => {
-                Err(response.error(GetBranchServiceTreeError::UnprocessableEntity).await)
-            }
-            500 => {
-                Err(response.error(GetBranchServiceTreeError::InternalServerError).await)
-            }
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(GetBranchServiceTreeError::Unauthorized)),
+            422 => Err(response.error(GetBranchServiceTreeError::UnprocessableEntity)),
+            500 => Err(response.error(GetBranchServiceTreeError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -177,13 +184,20 @@ impl std::error::Error for GetBranchServiceTreeError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetAvailableSlots<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     id: String,
     x_locale: Option<String>,
     date: Option<chrono::NaiveDate>,
 }
 impl<'a> GetAvailableSlots<'a> {
-    pub(crate) fn new(client: &'a crate::Client, id: String) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "getAvailableSlots",
+        method: client_runtime::Method::GET,
+        path: "/services/{id}/slots",
+        idempotent: true,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient, id: String) -> Self {
         Self {
             client,
             id,
@@ -237,9 +251,8 @@ impl<'a> GetAvailableSlots<'a> {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
-            .http()
             .request(
-                client_runtime::Method::GET,
+                &Self::OPERATION,
                 &format!(
                     "/services/{}/slots", client_runtime::encode_path_segment(& self.id)
                 ),
@@ -251,13 +264,13 @@ impl<'a> GetAvailableSlots<'a> {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(GetAvailableSlotsError::Unauthorized).await),
-            422 => Err(response.error(GetAvailableSlotsError::UnprocessableEntity).await),
-            500 => Err(response.error(GetAvailableSlotsError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(GetAvailableSlotsError::Unauthorized)),
+            422 => Err(response.error(GetAvailableSlotsError::UnprocessableEntity)),
+            500 => Err(response.error(GetAvailableSlotsError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -291,13 +304,20 @@ impl std::error::Error for GetAvailableSlotsError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct BookTicket<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
     body: crate::types::BookTicketRequest,
 }
 impl<'a> BookTicket<'a> {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "bookTicket",
+        method: client_runtime::Method::POST,
+        path: "/tickets/book",
+        idempotent: false,
+    };
     pub(crate) fn new(
-        client: &'a crate::Client,
+        client: &'a client_runtime::HttpClient,
         body: crate::types::BookTicketRequest,
     ) -> Self {
         Self {
@@ -336,23 +356,20 @@ impl<'a> BookTicket<'a> {
         client_runtime::Error<BookTicketError>,
     > {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
-        let mut request = self
-            .client
-            .http()
-            .request(client_runtime::Method::POST, "/tickets/book");
+        let mut request = self.client.request(&Self::OPERATION, "/tickets/book");
         if let Some(value) = &self.x_locale {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
         request = request.json(&self.body);
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            400 => Err(response.error(BookTicketError::BadRequest).await),
-            401 => Err(response.error(BookTicketError::Unauthorized).await),
-            422 => Err(response.error(BookTicketError::UnprocessableEntity).await),
-            500 => Err(response.error(BookTicketError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            400 => Err(response.error(BookTicketError::BadRequest)),
+            401 => Err(response.error(BookTicketError::Unauthorized)),
+            422 => Err(response.error(BookTicketError::UnprocessableEntity)),
+            500 => Err(response.error(BookTicketError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -391,12 +408,19 @@ impl std::error::Error for BookTicketError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct FetchTicket<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     id: String,
     x_locale: Option<String>,
 }
 impl<'a> FetchTicket<'a> {
-    pub(crate) fn new(client: &'a crate::Client, id: String) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "fetchTicket",
+        method: client_runtime::Method::GET,
+        path: "/tickets/{id}",
+        idempotent: true,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient, id: String) -> Self {
         Self { client, id, x_locale: None }
     }
     /// Language in which the API should write response messages, error reasons and translatable names (branch, service group and service names). When it is omitted or empty, or no translation exists, the default language is used. The documentation sends the header without a value and does not list the accepted language codes.
@@ -436,23 +460,22 @@ impl<'a> FetchTicket<'a> {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
-            .http()
             .request(
-                client_runtime::Method::GET,
+                &Self::OPERATION,
                 &format!("/tickets/{}", client_runtime::encode_path_segment(& self.id)),
             );
         if let Some(value) = &self.x_locale {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(FetchTicketError::Unauthorized).await),
-            404 => Err(response.error(FetchTicketError::NotFound).await),
-            422 => Err(response.error(FetchTicketError::UnprocessableEntity).await),
-            500 => Err(response.error(FetchTicketError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(FetchTicketError::Unauthorized)),
+            404 => Err(response.error(FetchTicketError::NotFound)),
+            422 => Err(response.error(FetchTicketError::UnprocessableEntity)),
+            500 => Err(response.error(FetchTicketError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -491,12 +514,19 @@ impl std::error::Error for FetchTicketError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelTicket<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     id: String,
     x_locale: Option<String>,
 }
 impl<'a> CancelTicket<'a> {
-    pub(crate) fn new(client: &'a crate::Client, id: String) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "cancelTicket",
+        method: client_runtime::Method::POST,
+        path: "/tickets/{id}/cancel",
+        idempotent: false,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient, id: String) -> Self {
         Self { client, id, x_locale: None }
     }
     /// Language in which the API should write response messages, error reasons and translatable names (branch, service group and service names). When it is omitted or empty, or no translation exists, the default language is used. The documentation sends the header without a value and does not list the accepted language codes.
@@ -536,9 +566,8 @@ impl<'a> CancelTicket<'a> {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
-            .http()
             .request(
-                client_runtime::Method::POST,
+                &Self::OPERATION,
                 &format!(
                     "/tickets/{}/cancel", client_runtime::encode_path_segment(& self.id)
                 ),
@@ -547,14 +576,14 @@ impl<'a> CancelTicket<'a> {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(CancelTicketError::Unauthorized).await),
-            409 => Err(response.error(CancelTicketError::Conflict).await),
-            422 => Err(response.error(CancelTicketError::UnprocessableEntity).await),
-            500 => Err(response.error(CancelTicketError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(CancelTicketError::Unauthorized)),
+            409 => Err(response.error(CancelTicketError::Conflict)),
+            422 => Err(response.error(CancelTicketError::UnprocessableEntity)),
+            500 => Err(response.error(CancelTicketError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -593,14 +622,21 @@ impl std::error::Error for CancelTicketError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RescheduleAppointment<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     id: String,
     x_locale: Option<String>,
     body: crate::types::ChangeTimeRequest,
 }
 impl<'a> RescheduleAppointment<'a> {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "rescheduleAppointment",
+        method: client_runtime::Method::POST,
+        path: "/tickets/{id}/change-time",
+        idempotent: false,
+    };
     pub(crate) fn new(
-        client: &'a crate::Client,
+        client: &'a client_runtime::HttpClient,
         id: String,
         body: crate::types::ChangeTimeRequest,
     ) -> Self {
@@ -652,9 +688,8 @@ impl<'a> RescheduleAppointment<'a> {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self
             .client
-            .http()
             .request(
-                client_runtime::Method::POST,
+                &Self::OPERATION,
                 &format!(
                     "/tickets/{}/change-time", client_runtime::encode_path_segment(& self
                     .id)
@@ -665,22 +700,14 @@ impl<'a> RescheduleAppointment<'a> {
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
         request = request.json(&self.body);
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(RescheduleAppointmentError::Unauthorized).await),
-            404 => Err(response.error(RescheduleAppointmentError::NotFound).await),
-            422 => {
-                Err(
-                    response.error(RescheduleAppointmentError::UnprocessableEntity).await,
-                )
-            }
-            500 => {
-                Err(
-                    response.error(RescheduleAppointmentError::InternalServerError).await,
-                )
-            }
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(RescheduleAppointmentError::Unauthorized)),
+            404 => Err(response.error(RescheduleAppointmentError::NotFound)),
+            422 => Err(response.error(RescheduleAppointmentError::UnprocessableEntity)),
+            500 => Err(response.error(RescheduleAppointmentError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -719,13 +746,20 @@ impl std::error::Error for RescheduleAppointmentError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateCustomer<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
     body: crate::types::CustomerWriteRequest,
 }
 impl<'a> CreateCustomer<'a> {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "createCustomer",
+        method: client_runtime::Method::POST,
+        path: "/customers/create",
+        idempotent: false,
+    };
     pub(crate) fn new(
-        client: &'a crate::Client,
+        client: &'a client_runtime::HttpClient,
         body: crate::types::CustomerWriteRequest,
     ) -> Self {
         Self {
@@ -753,22 +787,23 @@ impl<'a> CreateCustomer<'a> {
         client_runtime::Response<crate::types::CreateCustomerResponse>,
         client_runtime::Error<CreateCustomerError>,
     > {
-        let mut request = self
-            .client
-            .http()
-            .request(client_runtime::Method::POST, "/customers/create");
+        let operation = client_runtime::Operation {
+            idempotent: self.body.external_id.is_some(),
+            ..Self::OPERATION
+        };
+        let mut request = self.client.request(&operation, "/customers/create");
         if let Some(value) = &self.x_locale {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
         request = request.json(&self.body);
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&operation, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(CreateCustomerError::Unauthorized).await),
-            422 => Err(response.error(CreateCustomerError::UnprocessableEntity).await),
-            500 => Err(response.error(CreateCustomerError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(CreateCustomerError::Unauthorized)),
+            422 => Err(response.error(CreateCustomerError::UnprocessableEntity)),
+            500 => Err(response.error(CreateCustomerError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -802,13 +837,20 @@ impl std::error::Error for CreateCustomerError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListCustomers<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
     page: Option<i32>,
     limit: Option<i32>,
 }
 impl<'a> ListCustomers<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "listCustomers",
+        method: client_runtime::Method::GET,
+        path: "/customers/getAll",
+        idempotent: true,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self {
             client,
             x_locale: None,
@@ -879,10 +921,7 @@ impl<'a> ListCustomers<'a> {
         client_runtime::Error<ListCustomersError>,
     > {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
-        let mut request = self
-            .client
-            .http()
-            .request(client_runtime::Method::GET, "/customers/getAll");
+        let mut request = self.client.request(&Self::OPERATION, "/customers/getAll");
         let mut query = client_runtime::Query::new();
         query.push("page", self.page.as_ref());
         query.push("limit", self.limit.as_ref());
@@ -891,14 +930,45 @@ impl<'a> ListCustomers<'a> {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(ListCustomersError::Unauthorized).await),
-            422 => Err(response.error(ListCustomersError::UnprocessableEntity).await),
-            500 => Err(response.error(ListCustomersError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(ListCustomersError::Unauthorized)),
+            422 => Err(response.error(ListCustomersError::UnprocessableEntity)),
+            500 => Err(response.error(ListCustomersError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
+    }
+    /** Every item of every page, from this request's `page` (or the first page) on, as a stream: the next page is fetched when the items before it have been read, with the same parameters. See [`Client::list_customers`](crate::Client::list_customers) for one page.
+
+ An error ends the stream after it is yielded; so does an empty page.*/
+    pub fn items(
+        self,
+    ) -> impl client_runtime::Stream<
+        Item = Result<crate::types::Customer, client_runtime::Error<ListCustomersError>>,
+    > + 'a {
+        let first: i32 = self.page.unwrap_or(1);
+        client_runtime::pagination::items(
+            first,
+            move |page: i32| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                };
+                async move {
+                    let body = request.send().await?.into_body();
+                    let next = if body.pagination.has_next_page {
+                        page.checked_add(1)
+                    } else {
+                        None
+                    };
+                    Ok(client_runtime::Page {
+                        items: body.data,
+                        next,
+                    })
+                }
+            },
+        )
     }
 }
 /// The error responses documented for [`Client::list_customers`](crate::Client::list_customers).
@@ -931,13 +1001,20 @@ impl std::error::Error for ListCustomersError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct FetchCustomer<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
     id: Option<String>,
     external_id: Option<String>,
 }
 impl<'a> FetchCustomer<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "fetchCustomer",
+        method: client_runtime::Method::GET,
+        path: "/customers/getOne",
+        idempotent: true,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self {
             client,
             x_locale: None,
@@ -1004,10 +1081,7 @@ impl<'a> FetchCustomer<'a> {
         client_runtime::Error<FetchCustomerError>,
     > {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
-        let mut request = self
-            .client
-            .http()
-            .request(client_runtime::Method::GET, "/customers/getOne");
+        let mut request = self.client.request(&Self::OPERATION, "/customers/getOne");
         let mut query = client_runtime::Query::new();
         query.push("id", self.id.as_ref());
         query.push("externalId", self.external_id.as_ref());
@@ -1016,13 +1090,13 @@ impl<'a> FetchCustomer<'a> {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(FetchCustomerError::Unauthorized).await),
-            422 => Err(response.error(FetchCustomerError::UnprocessableEntity).await),
-            500 => Err(response.error(FetchCustomerError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(FetchCustomerError::Unauthorized)),
+            422 => Err(response.error(FetchCustomerError::UnprocessableEntity)),
+            500 => Err(response.error(FetchCustomerError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -1056,13 +1130,20 @@ impl std::error::Error for FetchCustomerError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateCustomer<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
     body: crate::types::CustomerUpdateRequest,
 }
 impl<'a> UpdateCustomer<'a> {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "updateCustomer",
+        method: client_runtime::Method::PUT,
+        path: "/customers/update",
+        idempotent: true,
+    };
     pub(crate) fn new(
-        client: &'a crate::Client,
+        client: &'a client_runtime::HttpClient,
         body: crate::types::CustomerUpdateRequest,
     ) -> Self {
         Self {
@@ -1101,23 +1182,20 @@ impl<'a> UpdateCustomer<'a> {
         client_runtime::Error<UpdateCustomerError>,
     > {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
-        let mut request = self
-            .client
-            .http()
-            .request(client_runtime::Method::PUT, "/customers/update");
+        let mut request = self.client.request(&Self::OPERATION, "/customers/update");
         if let Some(value) = &self.x_locale {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
         request = request.json(&self.body);
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(UpdateCustomerError::Unauthorized).await),
-            404 => Err(response.error(UpdateCustomerError::NotFound).await),
-            422 => Err(response.error(UpdateCustomerError::UnprocessableEntity).await),
-            500 => Err(response.error(UpdateCustomerError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(UpdateCustomerError::Unauthorized)),
+            404 => Err(response.error(UpdateCustomerError::NotFound)),
+            422 => Err(response.error(UpdateCustomerError::UnprocessableEntity)),
+            500 => Err(response.error(UpdateCustomerError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -1156,13 +1234,20 @@ impl std::error::Error for UpdateCustomerError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteCustomer<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
     id: Option<String>,
     external_id: Option<String>,
 }
 impl<'a> DeleteCustomer<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "deleteCustomer",
+        method: client_runtime::Method::DELETE,
+        path: "/customers/delete",
+        idempotent: true,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self {
             client,
             x_locale: None,
@@ -1229,10 +1314,7 @@ impl<'a> DeleteCustomer<'a> {
         client_runtime::Error<DeleteCustomerError>,
     > {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
-        let mut request = self
-            .client
-            .http()
-            .request(client_runtime::Method::DELETE, "/customers/delete");
+        let mut request = self.client.request(&Self::OPERATION, "/customers/delete");
         let mut query = client_runtime::Query::new();
         query.push("id", self.id.as_ref());
         query.push("externalId", self.external_id.as_ref());
@@ -1241,13 +1323,13 @@ impl<'a> DeleteCustomer<'a> {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(DeleteCustomerError::Unauthorized).await),
-            422 => Err(response.error(DeleteCustomerError::UnprocessableEntity).await),
-            500 => Err(response.error(DeleteCustomerError::InternalServerError).await),
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(DeleteCustomerError::Unauthorized)),
+            422 => Err(response.error(DeleteCustomerError::UnprocessableEntity)),
+            500 => Err(response.error(DeleteCustomerError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
     }
 }
@@ -1281,7 +1363,7 @@ impl std::error::Error for DeleteCustomerError {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListCustomerTickets<'a> {
-    client: &'a crate::Client,
+    client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
     id: Option<String>,
     external_id: Option<String>,
@@ -1289,7 +1371,14 @@ pub struct ListCustomerTickets<'a> {
     limit: Option<i32>,
 }
 impl<'a> ListCustomerTickets<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
+    /// How the client names and retries this operation.
+    const OPERATION: client_runtime::Operation = client_runtime::Operation {
+        id: "listCustomerTickets",
+        method: client_runtime::Method::GET,
+        path: "/customers/tickets",
+        idempotent: true,
+    };
+    pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self {
             client,
             x_locale: None,
@@ -1395,10 +1484,7 @@ impl<'a> ListCustomerTickets<'a> {
         client_runtime::Error<ListCustomerTicketsError>,
     > {
         self.check().map_err(client_runtime::Error::InvalidRequest)?;
-        let mut request = self
-            .client
-            .http()
-            .request(client_runtime::Method::GET, "/customers/tickets");
+        let mut request = self.client.request(&Self::OPERATION, "/customers/tickets");
         let mut query = client_runtime::Query::new();
         query.push("id", self.id.as_ref());
         query.push("externalId", self.external_id.as_ref());
@@ -1409,19 +1495,49 @@ impl<'a> ListCustomerTickets<'a> {
             request = request
                 .header("X-Locale", client_runtime::ParamValue::to_param(value));
         }
-        let response = self.client.http().send(request).await?;
+        let response = self.client.send(&Self::OPERATION, request).await?;
         match response.status().as_u16() {
-            401 => Err(response.error(ListCustomerTicketsError::Unauthorized).await),
-            404 => Err(response.error(ListCustomerTicketsError::NotFound).await),
-            422 => {
-                Err(response.error(ListCustomerTicketsError::UnprocessableEntity).await)
-            }
-            500 => {
-                Err(response.error(ListCustomerTicketsError::InternalServerError).await)
-            }
-            200..=299 => response.json().await,
-            _ => Err(response.unexpected().await),
+            401 => Err(response.error(ListCustomerTicketsError::Unauthorized)),
+            404 => Err(response.error(ListCustomerTicketsError::NotFound)),
+            422 => Err(response.error(ListCustomerTicketsError::UnprocessableEntity)),
+            500 => Err(response.error(ListCustomerTicketsError::InternalServerError)),
+            200..=299 => response.json(),
+            _ => Err(response.unexpected()),
         }
+    }
+    /** Every item of every page, from this request's `page` (or the first page) on, as a stream: the next page is fetched when the items before it have been read, with the same parameters. See [`Client::list_customer_tickets`](crate::Client::list_customer_tickets) for one page.
+
+ An error ends the stream after it is yielded; so does an empty page.*/
+    pub fn items(
+        self,
+    ) -> impl client_runtime::Stream<
+        Item = Result<
+            crate::types::Ticket,
+            client_runtime::Error<ListCustomerTicketsError>,
+        >,
+    > + 'a {
+        let first: i32 = self.page.unwrap_or(1);
+        client_runtime::pagination::items(
+            first,
+            move |page: i32| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                };
+                async move {
+                    let body = request.send().await?.into_body();
+                    let next = if body.pagination.has_next_page {
+                        page.checked_add(1)
+                    } else {
+                        None
+                    };
+                    Ok(client_runtime::Page {
+                        items: body.data,
+                        next,
+                    })
+                }
+            },
+        )
     }
 }
 /// The error responses documented for [`Client::list_customer_tickets`](crate::Client::list_customer_tickets).
