@@ -359,6 +359,15 @@ impl HttpClient {
             Ok(response) => read(response).await,
             Err(error) => Err(error),
         };
+        // reqwest's errors print their URL; a key sent in the query must not go with it.
+        let outcome = outcome.map_err(|mut error| {
+            if matches!(shared.authentication, Authentication::Query { .. })
+                && let Some(url) = error.url_mut()
+            {
+                url.set_query(None);
+            }
+            error
+        });
         Ok((outcome, token))
     }
 }
@@ -488,6 +497,44 @@ mod tests {
             error.to_string().contains("`{enterprise}` has no value"),
             "{error}"
         );
+    }
+
+    /// A key sent as the `api_key` query parameter.
+    struct QueryKey;
+
+    impl Credential for QueryKey {
+        fn into_authentication(self, _: &[(&str, &str)]) -> Authentication {
+            Authentication::Query {
+                name: "api_key".to_owned(),
+                value: Secret::from("do_not_print"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_key_in_the_query_stays_out_of_transport_errors() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let config =
+            ClientConfig::new(format!("http://127.0.0.1:{port}")).retry(RetryPolicy::disabled());
+        let client = HttpClient::new(config, QueryKey).expect("builds");
+        let operation = Operation {
+            id: "listThings",
+            method: Method::GET,
+            path: "/things",
+            idempotent: true,
+        };
+        let request = client.request(&operation, "/things?page=1");
+        let error = client
+            .send::<std::convert::Infallible>(&operation, request)
+            .await
+            .expect_err("nothing listens there");
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        let text = format!("{error} {error:?} {source:?}");
+        assert!(matches!(error, Error::Transport(_)), "{text}");
+        assert!(!text.contains("do_not_print"), "{text}");
     }
 
     #[test]

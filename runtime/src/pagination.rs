@@ -4,6 +4,7 @@ use crate::error::Error;
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 use std::future::Future;
+use std::pin::Pin;
 
 /// One fetched page: its items, and the number of the page after it when there is one.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,16 +15,23 @@ pub struct Page<T, P> {
     pub next: Option<P>,
 }
 
+/// A stream of the items of a paginated list, boxed so it can be polled without pinning it first
+/// and sent across threads.
+pub type Items<'a, T, E> = Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send + 'a>>;
+
 /// Every item of every page, starting at page `first`: `fetch` is called for a page only when the
 /// stream has handed out all items before it.
 ///
 /// The stream ends after a page without a next one, or after an empty page (so a server that
 /// keeps announcing more pages but sends none cannot loop it forever). An error is yielded once
 /// and ends the stream; the items already yielded stay valid.
-pub fn items<T, P, E, F, Fut>(first: P, fetch: F) -> impl Stream<Item = Result<T, Error<E>>>
+pub fn items<'a, T, P, E, F, Fut>(first: P, fetch: F) -> Items<'a, T, E>
 where
-    F: FnMut(P) -> Fut,
-    Fut: Future<Output = Result<Page<T, P>, Error<E>>>,
+    T: Send + 'a,
+    P: Send + 'a,
+    E: Send + 'a,
+    F: FnMut(P) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T, P>, Error<E>>> + Send + 'a,
 {
     stream::unfold((Some(first), fetch), |(next, mut fetch)| async move {
         let page = next?;
@@ -41,13 +49,14 @@ where
         }
     })
     .flatten()
+    .boxed()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use futures_util::TryStreamExt;
-    use std::cell::RefCell;
+    use std::sync::Mutex;
 
     fn pages(
         count: u32,
@@ -70,15 +79,15 @@ mod tests {
 
     #[tokio::test]
     async fn pages_are_fetched_only_when_needed() {
-        let fetched = RefCell::new(Vec::new());
+        let fetched = Mutex::new(Vec::new());
         let mut inner = pages(3, 2);
         let stream = items(1, |page| {
-            fetched.borrow_mut().push(page);
+            fetched.lock().expect("not poisoned").push(page);
             inner(page)
         });
         let first_three: Vec<_> = stream.take(3).collect().await;
         assert_eq!(first_three.len(), 3);
-        assert_eq!(*fetched.borrow(), [1, 2]);
+        assert_eq!(*fetched.lock().expect("not poisoned"), [1, 2]);
     }
 
     #[tokio::test]

@@ -200,6 +200,15 @@ pub fn nested<T: Validate + ?Sized>(field: &'static str, value: &T) -> Result<()
     value.validate().map_err(|error| error.in_field(field))
 }
 
+/// A header parameter's value must travel in an HTTP header: no control characters, no line
+/// breaks.
+pub fn header_value(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    match reqwest::header::HeaderValue::from_str(value) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(ValidationError::new(field, Rule::HeaderValue)),
+    }
+}
+
 /// `minLength` / `maxLength`, counted in characters (Unicode scalar values) as JSON Schema does.
 pub fn length(
     field: &'static str,

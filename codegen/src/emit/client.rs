@@ -69,7 +69,9 @@ pub(crate) fn lib(api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{Client, SERVER_URL};
-        pub use client_runtime::{BuildError, ClientConfig, Error, KeyError, Response, RetryPolicy, Secret};
+        // Two short lists, which prettyplease and rustfmt lay out alike.
+        pub use client_runtime::{BuildError, ClientConfig, Error, KeyError, Response};
+        pub use client_runtime::{RetryPolicy, Secret, ValidationError};
     }
 }
 

@@ -179,17 +179,19 @@ fn authentication_note(api: &Api, operation: &Operation) -> String {
 }
 
 fn operation_docs(api: &Api, operation: &Operation) -> Vec<String> {
-    let mut extra = vec![format!(
+    let extra = vec![format!(
         "`{} {}`",
         operation.method.as_str(),
         docs::inline_code(&operation.path)
     )];
-    extra.push(authentication_note(api, operation));
     let mut lines = docs::lines(&operation.docs, &extra);
     if operation.docs.summary.is_none() && operation.docs.description.is_none() {
         lines.insert(0, String::new());
         lines.insert(0, format!("Calls `{}`.", operation.operation_id));
     }
+    // Written here, not taken from the document, so its links stay links.
+    lines.push(String::new());
+    lines.push(authentication_note(api, operation));
     lines
 }
 
@@ -359,18 +361,26 @@ fn builder(operation: &Operation, usage: &Usage<'_>) -> TokenStream {
 fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
     let mut statements = Vec::new();
     for parameter in &operation.parameters {
-        if !usage.has_rules(&parameter.constraints, &parameter.ty) {
+        let header = parameter.location == ParameterLocation::Header;
+        if !header && !usage.has_rules(&parameter.constraints, &parameter.ty) {
             continue;
         }
         let field = ident(&parameter.name);
         let value = quote!(value);
-        let checks = rules::checks(
+        let mut checks = rules::checks(
             usage,
             &parameter.wire_name,
             &value,
             &parameter.ty,
             &parameter.constraints,
         );
+        if header {
+            // A line break would end the header early: refuse it by name, before sending.
+            let wire = &parameter.wire_name;
+            checks.push(quote! {
+                client_runtime::validate::header_value(#wire, &client_runtime::ParamValue::to_param(value))?;
+            });
+        }
         statements.push(if parameter.required {
             quote!({ let value = &self.#field; #(#checks)* })
         } else {
@@ -578,16 +588,20 @@ fn items(operation: &Operation, pagination: &Pagination) -> TokenStream {
         }
     };
     let method = &operation.name;
-    let doc = format!(
-        " Every item of every page, from this request's `{page}` (or the first page) on, as a \
-         stream: the next page is fetched when the items before it have been read, with the \
-         same parameters. See [`Client::{method}`](crate::Client::{method}) for one page.\n\n \
-         An error ends the stream after it is yielded; so does an empty page.",
-        page = pagination.page_parameter
-    );
+    let docs = docs::attributes(&[
+        format!(
+            "Every item of every page, from this request's `{}` (or the first page) on, as a \
+             stream: the next page is fetched, with the same parameters, once the items before \
+             it have been read. [`Client::{method}`](crate::Client::{method}) with `send` gets \
+             one page.",
+            pagination.page_parameter
+        ),
+        String::new(),
+        "An error ends the stream after it is yielded; so does an empty page.".to_owned(),
+    ]);
     quote! {
-        #[doc = #doc]
-        pub fn items(self) -> impl client_runtime::Stream<Item = Result<#item, client_runtime::Error<#error>>> + 'a {
+        #docs
+        pub fn items(self) -> client_runtime::pagination::Items<'a, #item, #error> {
             let first: #page_type = self.#page.unwrap_or(1);
             client_runtime::pagination::items(first, move |page: #page_type| {
                 let request = Self { #page: Some(page), ..self.clone() };

@@ -94,19 +94,41 @@ fn drop_infinite_numbers(value: &mut serde_yaml::Value) {
     }
 }
 
-/// Removes `type: object` from schemas that also compose others (`allOf`, `oneOf`, `anyOf`), as in
-/// `{type: object, nullable: true, allOf: [$ref: Address]}`. openapiv3 reads such a node as a bare
-/// object and drops the composition; the composed schemas say what the object is.
+/// Removes `type` from schemas that also compose others (`allOf`, `oneOf`, `anyOf`) when the
+/// composition says what the value is, as in `{type: object, nullable: true, allOf: [$ref:
+/// Address]}` or `{type: string, nullable: true, allOf: [$ref: Language]}`. openapiv3 reads such a
+/// node by its `type` alone and drops the composition. Kept: a `type` with keywords of its own
+/// beside it (`properties`, `enum`, `format`…), or composing inline parts that may lean on it.
 fn drop_type_beside_composition(value: &mut serde_yaml::Value) {
+    const SHAPING: &[&str] = &[
+        "properties",
+        "additionalProperties",
+        "items",
+        "enum",
+        "format",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "minItems",
+        "maxItems",
+    ];
     match value {
         serde_yaml::Value::Mapping(entries) => {
-            let composes = ["allOf", "oneOf", "anyOf"]
+            let parts: Vec<&serde_yaml::Value> = ["allOf", "oneOf", "anyOf"]
                 .iter()
-                .any(|keyword| entries.contains_key(*keyword));
+                .filter_map(|keyword| entries.get(*keyword))
+                .filter_map(serde_yaml::Value::as_sequence)
+                .flatten()
+                .collect();
+            let composes = !parts.is_empty();
             let bare_object = entries.get("type").and_then(serde_yaml::Value::as_str)
                 == Some("object")
                 && !entries.contains_key("properties");
-            if composes && bare_object {
+            let only_references = parts.iter().all(|part| part.get("$ref").is_some());
+            let shaped = SHAPING.iter().any(|keyword| entries.contains_key(*keyword));
+            if composes && (bare_object || (only_references && !shaped)) {
                 entries.remove("type");
             }
             entries.values_mut().for_each(drop_type_beside_composition);
@@ -248,6 +270,27 @@ components:
             panic!("a struct");
         };
         assert_eq!(fields[0].ty, TypeRef::Named("Text".to_owned()));
+    }
+
+    #[test]
+    fn a_typed_string_that_composes_an_enum_is_that_enum() {
+        use crate::model::{Presence, TypeKind, TypeRef};
+        let loaded = schemas(
+            r##"    Language: {type: string, enum: [da, en]}
+    Customer:
+      type: object
+      properties:
+        language: {type: string, nullable: true, allOf: [{$ref: '#/components/schemas/Language'}]}
+        code: {type: string, minLength: 2, allOf: [{maxLength: 5}]}
+"##,
+        );
+        let TypeKind::Struct { fields, .. } = kind_of(&loaded, "Customer") else {
+            panic!("a struct");
+        };
+        assert_eq!(fields[0].ty, TypeRef::Named("Language".to_owned()));
+        assert_eq!(fields[0].presence, Presence::OptionalNullable);
+        // Inline parts with keywords of the type beside them keep it.
+        assert_eq!(fields[1].ty, TypeRef::String);
     }
 
     #[test]

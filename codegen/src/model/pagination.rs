@@ -111,3 +111,74 @@ fn simplified(name: &str) -> String {
         .flat_map(char::to_lowercase)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{NextPage, Pagination, TypeRef};
+
+    /// The pagination found for the one operation of a document whose `GET /things` has
+    /// `parameters` and answers with `response` (YAML flow style).
+    fn found(parameters: &str, response: &str) -> Option<Pagination> {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /things:\n    get:\n      \
+             operationId: listThings\n      parameters: {parameters}\n      responses:\n        \
+             '200':\n          description: A page.\n          content:\n            \
+             application/json:\n              schema: {response}\n"
+        );
+        let loaded = crate::load(&text).expect("loads");
+        loaded.api.operations[0].pagination.clone()
+    }
+
+    const PAGE: &str = "[{name: page, in: query, schema: {type: integer}}]";
+
+    #[test]
+    fn a_next_page_flag_one_level_down_is_found() {
+        let pagination = found(
+            PAGE,
+            "{type: object, required: [data, pagination], properties: {data: {type: array, \
+             items: {type: string}}, pagination: {type: object, required: [hasNextPage], \
+             properties: {hasNextPage: {type: boolean}}}}}",
+        )
+        .expect("pages");
+        assert_eq!(pagination.page_parameter, "page");
+        assert_eq!(pagination.items_field, "data");
+        assert_eq!(pagination.item_type, TypeRef::String);
+        assert_eq!(
+            pagination.next,
+            NextPage::Flag(vec!["pagination".to_owned(), "has_next_page".to_owned()])
+        );
+    }
+
+    #[test]
+    fn a_page_count_beside_the_items_is_found() {
+        let pagination = found(
+            PAGE,
+            "{type: object, required: [items, total_pages], properties: {items: {type: array, \
+             items: {type: integer}}, total_pages: {type: integer, format: int64}}}",
+        )
+        .expect("pages");
+        assert_eq!(
+            pagination.next,
+            NextPage::PageCount(vec!["total_pages".to_owned()])
+        );
+    }
+
+    #[test]
+    fn without_all_three_parts_an_operation_does_not_page() {
+        let body = "{type: object, required: [data, hasMore], properties: {data: {type: array, \
+                    items: {type: string}}, hasMore: {type: boolean}}}";
+        assert!(found(PAGE, body).is_some());
+        let required_page = "[{name: page, in: query, required: true, schema: {type: integer}}]";
+        assert!(found(required_page, body).is_none(), "a required page");
+        assert!(found("[]", body).is_none(), "no page parameter");
+        let optional_items = "{type: object, required: [hasMore], properties: {data: {type: \
+                              array, items: {type: string}}, hasMore: {type: boolean}}}";
+        assert!(found(PAGE, optional_items).is_none(), "items may be absent");
+        let no_flag = "{type: object, required: [data], properties: {data: {type: array, \
+                       items: {type: string}}}}";
+        assert!(
+            found(PAGE, no_flag).is_none(),
+            "nothing tells of a next page"
+        );
+    }
+}

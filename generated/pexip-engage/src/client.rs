@@ -124,7 +124,7 @@ impl Client<crate::auth::Oauth2> {
     ///
     /// `GET /customers/{id}`
     ///
-    /// Authentication: \[`Oauth2`\](crate::auth::Oauth2) with scope `engage:customers:readOnly`; only clients built with it have this method.
+    /// Authentication: [`Oauth2`](crate::auth::Oauth2) with scope `engage:customers:readOnly`; only clients built with it have this method.
     ///
     /// Arguments:
     ///

@@ -21,6 +21,5 @@ pub mod operations;
 #[allow(clippy::approx_constant, clippy::large_enum_variant)]
 pub mod types;
 pub use client::{Client, SERVER_URL};
-pub use client_runtime::{
-    BuildError, ClientConfig, Error, KeyError, Response, RetryPolicy, Secret,
-};
+pub use client_runtime::{BuildError, ClientConfig, Error, KeyError, Response};
+pub use client_runtime::{RetryPolicy, Secret, ValidationError};

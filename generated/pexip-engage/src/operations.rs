@@ -54,9 +54,17 @@ impl<'a> GetCustomerById<'a> {
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
         if let Some(value) = &self.x_correlation_id {
             client_runtime::validate::length("X-Correlation-Id", value, Some(1), None)?;
+            client_runtime::validate::header_value(
+                "X-Correlation-Id",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
         }
         if let Some(value) = &self.accept_language {
             client_runtime::validate::length("Accept-Language", value, Some(1), None)?;
+            client_runtime::validate::header_value(
+                "Accept-Language",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
         }
         {
             let value = &self.id;

@@ -319,7 +319,7 @@ pub struct Customer {
         skip_serializing_if = "Option::is_none",
         with = "client_runtime::double_option"
     )]
-    pub language: Option<Option<String>>,
+    pub language: Option<Option<Language>>,
     /// Free-form remarks about the customer.
     ///
     /// Constraints: at least 1 character.

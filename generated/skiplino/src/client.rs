@@ -92,7 +92,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     ///
     /// `GET /branches`
     ///
-    /// Authentication: \[`PublicKey`\](crate::auth::PublicKey) or \[`SecretKey`\](crate::auth::SecretKey); only clients built with one of these have this method.
+    /// Authentication: [`PublicKey`](crate::auth::PublicKey) or [`SecretKey`](crate::auth::SecretKey); only clients built with one of these have this method.
     ///
     /// Returns a [`ListActiveBranches`](crate::operations::ListActiveBranches) builder: set optional parameters on it, then `send().await`.
     pub fn list_active_branches(&self) -> crate::operations::ListActiveBranches<'_> {
@@ -123,7 +123,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     ///
     /// `GET /branches/{branchId}/tree`
     ///
-    /// Authentication: \[`PublicKey`\](crate::auth::PublicKey) or \[`SecretKey`\](crate::auth::SecretKey); only clients built with one of these have this method.
+    /// Authentication: [`PublicKey`](crate::auth::PublicKey) or [`SecretKey`](crate::auth::SecretKey); only clients built with one of these have this method.
     ///
     /// Arguments:
     ///
@@ -164,7 +164,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     ///
     /// `GET /services/{id}/slots`
     ///
-    /// Authentication: \[`PublicKey`\](crate::auth::PublicKey) or \[`SecretKey`\](crate::auth::SecretKey); only clients built with one of these have this method.
+    /// Authentication: [`PublicKey`](crate::auth::PublicKey) or [`SecretKey`](crate::auth::SecretKey); only clients built with one of these have this method.
     ///
     /// Arguments:
     ///
@@ -205,7 +205,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     ///
     /// `GET /tickets/{id}`
     ///
-    /// Authentication: \[`PublicKey`\](crate::auth::PublicKey) or \[`SecretKey`\](crate::auth::SecretKey); only clients built with one of these have this method.
+    /// Authentication: [`PublicKey`](crate::auth::PublicKey) or [`SecretKey`](crate::auth::SecretKey); only clients built with one of these have this method.
     ///
     /// Arguments:
     ///
@@ -235,7 +235,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     ///
     /// `GET /customers/tickets`
     ///
-    /// Authentication: \[`PublicKey`\](crate::auth::PublicKey) or \[`SecretKey`\](crate::auth::SecretKey); only clients built with one of these have this method.
+    /// Authentication: [`PublicKey`](crate::auth::PublicKey) or [`SecretKey`](crate::auth::SecretKey); only clients built with one of these have this method.
     ///
     /// Returns a [`ListCustomerTickets`](crate::operations::ListCustomerTickets) builder: set optional parameters on it, then `send().await`.
     pub fn list_customer_tickets(&self) -> crate::operations::ListCustomerTickets<'_> {
@@ -277,7 +277,7 @@ impl Client<crate::auth::SecretKey> {
     ///
     /// `POST /tickets/book`
     ///
-    /// Authentication: \[`SecretKey`\](crate::auth::SecretKey); only clients built with it have this method.
+    /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Arguments:
     ///
@@ -306,7 +306,7 @@ impl Client<crate::auth::SecretKey> {
     ///
     /// `POST /tickets/{id}/cancel`
     ///
-    /// Authentication: \[`SecretKey`\](crate::auth::SecretKey); only clients built with it have this method.
+    /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Arguments:
     ///
@@ -349,7 +349,7 @@ impl Client<crate::auth::SecretKey> {
     ///
     /// `POST /tickets/{id}/change-time`
     ///
-    /// Authentication: \[`SecretKey`\](crate::auth::SecretKey); only clients built with it have this method.
+    /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Arguments:
     ///
@@ -388,7 +388,7 @@ impl Client<crate::auth::SecretKey> {
     ///
     /// `POST /customers/create`
     ///
-    /// Authentication: \[`SecretKey`\](crate::auth::SecretKey); only clients built with it have this method.
+    /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Arguments:
     ///
@@ -411,7 +411,7 @@ impl Client<crate::auth::SecretKey> {
     ///
     /// `GET /customers/getAll`
     ///
-    /// Authentication: \[`SecretKey`\](crate::auth::SecretKey); only clients built with it have this method.
+    /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Returns a [`ListCustomers`](crate::operations::ListCustomers) builder: set optional parameters on it, then `send().await`.
     pub fn list_customers(&self) -> crate::operations::ListCustomers<'_> {
@@ -427,7 +427,7 @@ impl Client<crate::auth::SecretKey> {
     ///
     /// `GET /customers/getOne`
     ///
-    /// Authentication: \[`SecretKey`\](crate::auth::SecretKey); only clients built with it have this method.
+    /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Returns a [`FetchCustomer`](crate::operations::FetchCustomer) builder: set optional parameters on it, then `send().await`.
     pub fn fetch_customer(&self) -> crate::operations::FetchCustomer<'_> {
@@ -459,7 +459,7 @@ impl Client<crate::auth::SecretKey> {
     ///
     /// `PUT /customers/update`
     ///
-    /// Authentication: \[`SecretKey`\](crate::auth::SecretKey); only clients built with it have this method.
+    /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Arguments:
     ///
@@ -491,7 +491,7 @@ impl Client<crate::auth::SecretKey> {
     ///
     /// `DELETE /customers/delete`
     ///
-    /// Authentication: \[`SecretKey`\](crate::auth::SecretKey); only clients built with it have this method.
+    /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Returns a [`DeleteCustomer`](crate::operations::DeleteCustomer) builder: set optional parameters on it, then `send().await`.
     pub fn delete_customer(&self) -> crate::operations::DeleteCustomer<'_> {

@@ -28,10 +28,22 @@ impl<'a> ListActiveBranches<'a> {
         self.x_locale = Some(x_locale.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// The active branches of the company.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`ListActiveBranchesError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -40,6 +52,7 @@ impl<'a> ListActiveBranches<'a> {
         client_runtime::Response<crate::types::ListActiveBranchesResponse>,
         client_runtime::Error<ListActiveBranchesError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let mut request = self.client.request(&Self::OPERATION, "/branches");
         if let Some(value) = &self.x_locale {
             request = request
@@ -110,6 +123,12 @@ impl<'a> GetBranchServiceTree<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         {
             let value = &self.branch_id;
             client_runtime::validate::length("branchId", value, Some(1), None)?;
@@ -223,6 +242,12 @@ impl<'a> GetAvailableSlots<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         {
             let value = &self.id;
             client_runtime::validate::length("id", value, Some(10), Some(10))?;
@@ -335,6 +360,12 @@ impl<'a> BookTicket<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         {
             let value = &self.body;
             client_runtime::Validate::validate(value)?;
@@ -432,6 +463,12 @@ impl<'a> FetchTicket<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         {
             let value = &self.id;
             client_runtime::validate::length("id", value, Some(10), Some(10))?;
@@ -538,6 +575,12 @@ impl<'a> CancelTicket<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         {
             let value = &self.id;
             client_runtime::validate::length("id", value, Some(10), Some(10))?;
@@ -656,6 +699,12 @@ impl<'a> RescheduleAppointment<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         {
             let value = &self.id;
             client_runtime::validate::length("id", value, Some(10), Some(10))?;
@@ -775,10 +824,22 @@ impl<'a> CreateCustomer<'a> {
         self.x_locale = Some(x_locale.into());
         self
     }
+    /// The first parameter or body value that breaks a rule of the API description.
+    fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
+        Ok(())
+    }
     /// Sends the request and decodes the response.
     ///
     /// On success:
     /// Customer created successfully.
+    ///
+    /// A parameter or body that breaks a rule of the API description is refused before anything is sent, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).
     ///
     /// A documented error status becomes [`Error::Api`](client_runtime::Error::Api) holding a [`CreateCustomerError`]; transport failures, undocumented statuses and bodies that do not decode are the other [`Error`](client_runtime::Error) variants.
     pub async fn send(
@@ -787,6 +848,7 @@ impl<'a> CreateCustomer<'a> {
         client_runtime::Response<crate::types::CreateCustomerResponse>,
         client_runtime::Error<CreateCustomerError>,
     > {
+        self.check().map_err(client_runtime::Error::InvalidRequest)?;
         let operation = client_runtime::Operation {
             idempotent: self.body.external_id.is_some(),
             ..Self::OPERATION
@@ -893,6 +955,12 @@ impl<'a> ListCustomers<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         if let Some(value) = &self.page {
             client_runtime::validate::range("page", *value, Some((1.0, false)), None)?;
         }
@@ -939,14 +1007,16 @@ impl<'a> ListCustomers<'a> {
             _ => Err(response.unexpected()),
         }
     }
-    /** Every item of every page, from this request's `page` (or the first page) on, as a stream: the next page is fetched when the items before it have been read, with the same parameters. See [`Client::list_customers`](crate::Client::list_customers) for one page.
-
- An error ends the stream after it is yielded; so does an empty page.*/
+    /// Every item of every page, from this request's `page` (or the first page) on, as a stream: the next page is fetched, with the same parameters, once the items before it have been read. [`Client::list_customers`](crate::Client::list_customers) with `send` gets one page.
+    ///
+    /// An error ends the stream after it is yielded; so does an empty page.
     pub fn items(
         self,
-    ) -> impl client_runtime::Stream<
-        Item = Result<crate::types::Customer, client_runtime::Error<ListCustomersError>>,
-    > + 'a {
+    ) -> client_runtime::pagination::Items<
+        'a,
+        crate::types::Customer,
+        ListCustomersError,
+    > {
         let first: i32 = self.page.unwrap_or(1);
         client_runtime::pagination::items(
             first,
@@ -1053,6 +1123,12 @@ impl<'a> FetchCustomer<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         if let Some(value) = &self.id {
             client_runtime::validate::length("id", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
@@ -1161,6 +1237,12 @@ impl<'a> UpdateCustomer<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         {
             let value = &self.body;
             client_runtime::Validate::validate(value)?;
@@ -1286,6 +1368,12 @@ impl<'a> DeleteCustomer<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         if let Some(value) = &self.id {
             client_runtime::validate::length("id", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
@@ -1445,6 +1533,12 @@ impl<'a> ListCustomerTickets<'a> {
     }
     /// The first parameter or body value that breaks a rule of the API description.
     fn check(&self) -> Result<(), client_runtime::ValidationError> {
+        if let Some(value) = &self.x_locale {
+            client_runtime::validate::header_value(
+                "X-Locale",
+                &client_runtime::ParamValue::to_param(value),
+            )?;
+        }
         if let Some(value) = &self.id {
             client_runtime::validate::length("id", value, Some(32), Some(32))?;
             static PATTERN: client_runtime::validate::Pattern = client_runtime::validate::Pattern::new(
@@ -1505,17 +1599,16 @@ impl<'a> ListCustomerTickets<'a> {
             _ => Err(response.unexpected()),
         }
     }
-    /** Every item of every page, from this request's `page` (or the first page) on, as a stream: the next page is fetched when the items before it have been read, with the same parameters. See [`Client::list_customer_tickets`](crate::Client::list_customer_tickets) for one page.
-
- An error ends the stream after it is yielded; so does an empty page.*/
+    /// Every item of every page, from this request's `page` (or the first page) on, as a stream: the next page is fetched, with the same parameters, once the items before it have been read. [`Client::list_customer_tickets`](crate::Client::list_customer_tickets) with `send` gets one page.
+    ///
+    /// An error ends the stream after it is yielded; so does an empty page.
     pub fn items(
         self,
-    ) -> impl client_runtime::Stream<
-        Item = Result<
-            crate::types::Ticket,
-            client_runtime::Error<ListCustomerTicketsError>,
-        >,
-    > + 'a {
+    ) -> client_runtime::pagination::Items<
+        'a,
+        crate::types::Ticket,
+        ListCustomerTicketsError,
+    > {
         let first: i32 = self.page.unwrap_or(1);
         client_runtime::pagination::items(
             first,
