@@ -19,6 +19,7 @@ fn generated_text(spec: &Path, package: &str) -> String {
             package: package.to_owned(),
             runtime_path: "../../runtime".to_owned(),
             standalone: false,
+            examples: Vec::new(),
         },
     };
     let generated = codegen::generate(&text, &target)

@@ -14,11 +14,13 @@ pub const CLIENTS: &[Client] = &[
         spec: "spec/skiplino.yaml",
         crate_dir: "generated/skiplino",
         package: "skiplino",
+        examples: "examples/skiplino",
     },
     Client {
         spec: "spec/pexip-engage.yaml",
         crate_dir: "generated/pexip-engage",
         package: "pexip-engage",
+        examples: "examples/pexip-engage",
     },
 ];
 
@@ -34,6 +36,9 @@ pub struct Client {
     pub crate_dir: &'static str,
     /// The crate's package name.
     pub package: &'static str,
+    /// The directory of its hand-written examples, relative to the repository root: every `*.rs`
+    /// file in it becomes an example of the generated crate.
+    pub examples: &'static str,
 }
 
 /// Whether generated text is written or only compared.
@@ -96,6 +101,7 @@ pub fn codegen(mode: Mode) -> Result<Vec<String>, XtaskError> {
                 package: client.package.to_owned(),
                 runtime_path: "../../runtime".to_owned(),
                 standalone: false,
+                examples: example_paths(&root, client)?,
             },
         };
         let generated =
@@ -131,6 +137,27 @@ pub fn codegen(mode: Mode) -> Result<Vec<String>, XtaskError> {
         }
     }
     report.finish(CODEGEN_COMMAND).map(|()| warnings)
+}
+
+/// The `*.rs` files of `client`'s examples directory, sorted, as paths from its crate's directory
+/// (e.g. `../../examples/skiplino/quickstart.rs`); none when the directory does not exist.
+fn example_paths(root: &Path, client: &Client) -> Result<Vec<String>, XtaskError> {
+    // Each component of the crate's directory is one step up from it back to the root.
+    let up = "../".repeat(Path::new(client.crate_dir).components().count());
+    let mut paths = Vec::new();
+    for path in list_dir(&root.join(client.examples))? {
+        if !path.is_file() || path.extension().is_none_or(|extension| extension != "rs") {
+            continue;
+        }
+        if let Some(name) = path.file_name() {
+            paths.push(format!(
+                "{up}{}/{}",
+                client.examples.trim_end_matches('/'),
+                name.to_string_lossy()
+            ));
+        }
+    }
+    Ok(paths)
 }
 
 /// Where the pinned Node tools (the OpenAPI linter, the Prism mock server) are installed.
@@ -263,6 +290,7 @@ pub fn generate(spec: &Path, out: &Path, package: &str) -> Result<Vec<String>, X
             package: package.to_owned(),
             runtime_path: runtime.display().to_string(),
             standalone: true,
+            examples: Vec::new(),
         },
     };
     let generated = codegen::generate(&text, &target).map_err(|source| XtaskError::Generate {

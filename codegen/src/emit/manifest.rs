@@ -1,8 +1,11 @@
 //! `Cargo.toml` of a generated crate.
 
 use crate::model::{Api, TypeRef};
+use std::fmt::Write as _;
+use std::path::Path;
 
-/// Where the generated crate finds the runtime crate, and whether it stands alone.
+/// Where the generated crate finds the runtime crate, whether it stands alone, and which
+/// hand-written examples it builds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManifestOptions {
     /// The package name, e.g. `skiplino`.
@@ -11,18 +14,49 @@ pub struct ManifestOptions {
     pub runtime_path: String,
     /// Whether the crate is its own workspace (generated outside this repository's workspace).
     pub standalone: bool,
+    /// Paths from the crate's directory to example sources, e.g.
+    /// `../../examples/skiplino/quickstart.rs`: each becomes an `[[example]]` named after its file
+    /// stem, and any at all add the `[dev-dependencies]` the examples run on.
+    pub examples: Vec<String>,
 }
+
+/// What the examples run on: an async runtime, a mock server, and stream combinators for
+/// paginated operations. The versions are the ones the workspace already locks.
+const EXAMPLE_DEV_DEPENDENCIES: &str = r#"
+[dev-dependencies]
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+wiremock = "0.6"
+"#;
 
 /// The manifest text, opening with `header`.
 pub(crate) fn manifest(api: &Api, header: &str, options: &ManifestOptions) -> String {
-    let description = format!("Typed async client for the {} {}.", api.title, api.version)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
+    let description = toml_escape(&format!(
+        "Typed async client for the {} {}.",
+        api.title, api.version
+    ));
     let uuid = if api.type_refs().any(|ty| ty.any(&|ty| *ty == TypeRef::Uuid)) {
         "uuid = { version = \"1\", features = [\"serde\"] }\n"
     } else {
         ""
     };
+    let mut examples = String::new();
+    if !options.examples.is_empty() {
+        examples.push_str(EXAMPLE_DEV_DEPENDENCIES);
+    }
+    for path in &options.examples {
+        let path = path.replace('\\', "/");
+        let name = Path::new(&path)
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = write!(
+            examples,
+            "\n[[example]]\nname = \"{}\"\npath = \"{}\"\n",
+            toml_escape(&name),
+            toml_escape(&path),
+        );
+    }
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -44,12 +78,84 @@ client-runtime = {{ path = "{runtime}" }}
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["float_roundtrip"] }}
-{uuid}
+{uuid}{examples}
 [lints.rust]
 missing_docs = "warn"
 unsafe_code = "forbid"
 {workspace}"#,
         package = options.package,
-        runtime = options.runtime_path.replace('\\', "/"),
+        runtime = toml_escape(&options.runtime_path.replace('\\', "/")),
     )
+}
+
+/// `text` as the inside of a TOML basic string.
+fn toml_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info:
+  title: Tiny
+  version: 1.0.0
+paths: {}
+"#;
+
+    fn manifest_with(examples: &[&str]) -> String {
+        let api = crate::load(SPEC).expect("the spec loads").api;
+        let options = ManifestOptions {
+            package: "tiny".to_owned(),
+            runtime_path: "../../runtime".to_owned(),
+            standalone: false,
+            examples: examples.iter().map(|&path| path.to_owned()).collect(),
+        };
+        manifest(&api, "header", &options)
+    }
+
+    #[test]
+    fn examples_become_targets_with_the_dev_dependencies_they_run_on() {
+        let text = manifest_with(&[
+            "../../examples/tiny/list.rs",
+            "../../examples/tiny/quickstart.rs",
+        ]);
+        assert!(text.contains("\n[dev-dependencies]\n"), "{text}");
+        assert!(
+            text.contains(
+                "\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\nwiremock = \"0.6\"\n"), "{text}");
+        assert!(text.contains("\nfutures-util = "), "{text}");
+        assert!(
+            text.contains(
+                "\n[[example]]\nname = \"list\"\npath = \"../../examples/tiny/list.rs\"\n\n\
+                 [[example]]\nname = \"quickstart\"\npath = \"../../examples/tiny/quickstart.rs\"\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(text.matches("[dev-dependencies]").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn without_examples_there_are_no_example_targets_or_dev_dependencies() {
+        let text = manifest_with(&[]);
+        assert!(!text.contains("[[example]]"), "{text}");
+        assert!(!text.contains("[dev-dependencies]"), "{text}");
+        assert!(!text.contains("wiremock"), "{text}");
+        assert!(text.contains("\nserde_json = "), "{text}");
+    }
+
+    #[test]
+    fn example_paths_use_forward_slashes() {
+        let text = manifest_with(&["..\\..\\examples\\tiny\\quickstart.rs"]);
+        assert!(
+            text.contains("name = \"quickstart\"\npath = \"../../examples/tiny/quickstart.rs\"\n"),
+            "{text}"
+        );
+    }
 }

@@ -1,0 +1,10 @@
+use skiplino::auth::PublicKey;
+use skiplino::types::CustomerWriteRequest;
+use skiplino::{Client, ClientConfig};
+
+fn main() {
+    let key = PublicKey::new("pk_test_key").expect("a public key");
+    let client: Client<PublicKey> =
+        Client::from_config(ClientConfig::new("http://127.0.0.1:9"), key).expect("builds");
+    let _ = client.create_customer(CustomerWriteRequest::default());
+}
