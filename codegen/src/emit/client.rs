@@ -161,6 +161,7 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
             ));
         }
     }
+    let credential_passed = credential_argument.as_ref().map(|_| quote!(credential));
     let new_docs = docs::attributes(&new_lines);
     let constructor_arguments: Vec<&TokenStream> = variable_arguments
         .iter()
@@ -200,7 +201,7 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
             pub fn new(#(#constructor_arguments),*) -> Result<Self, client_runtime::BuildError> {
                 Self::from_config(
                     client_runtime::ClientConfig::new(SERVER_URL) #(#variable_settings)*,
-                    #credential_value
+                    #credential_passed
                 )
             }
 
