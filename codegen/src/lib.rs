@@ -1,4 +1,4 @@
-//! Turns an OpenAPI 3.0 document into the source of a typed async Rust client crate.
+//! Turns an OpenAPI 3.0 or 3.1 document into the source of a typed async Rust client crate.
 //!
 //! The path is `load` (text → [`model::Api`]) → `emit` (model → tokens) → [`format`](mod@format) (tokens →
 //! text). [`generate`] runs all three and returns the crate's files; writing them is the caller's.

@@ -6,6 +6,7 @@
 
 mod locate;
 mod lower;
+mod normalize;
 mod pointer;
 
 use crate::model::{Api, Diagnostic, Severity};
@@ -17,7 +18,7 @@ pub enum LoadError {
     /// The text is not YAML or JSON.
     #[error("the document is not valid YAML or JSON: {0}")]
     Syntax(String),
-    /// The text parses but is not an OpenAPI 3.0 document.
+    /// The text parses but is not an OpenAPI 3.0 or 3.1 document.
     #[error("{pointer}: {message}")]
     Structure {
         /// JSON pointer of the node that does not fit.
@@ -39,18 +40,31 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads an OpenAPI 3.0 document from YAML or JSON text.
+/// Reads an OpenAPI 3.0 or 3.1 document from YAML or JSON text (3.1 is rewritten to 3.0 first).
 pub fn load(text: &str) -> Result<Loaded, LoadError> {
-    let mut value: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|error| LoadError::Syntax(error.to_string()))?;
-    check_version(&value)?;
+    // JSON is read as JSON first: faster, and without YAML's 1024-character limit on keys.
+    let mut value: serde_yaml::Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(_) => {
+            serde_yaml::from_str(text).map_err(|error| LoadError::Syntax(error.to_string()))?
+        }
+    };
+    if check_version(&value)? == Version::V31 {
+        normalize::openapi_31_to_30(&mut value);
+    }
     drop_infinite_numbers(&mut value);
     drop_type_beside_composition(&mut value);
     // openapiv3 asserts on some inputs it does not expect; that must end as an error, not a crash.
     let document = std::panic::catch_unwind(|| parse(&value)).unwrap_or_else(|_| {
+        let (pointer, message) = locate::first_failure(&value).unwrap_or_else(|| {
+            (
+                Pointer::root(),
+                "the document has a shape the OpenAPI reader cannot handle".to_owned(),
+            )
+        });
         Err(LoadError::Structure {
-            pointer: "#".to_owned(),
-            message: "the document has a shape the OpenAPI reader cannot handle".to_owned(),
+            pointer: pointer.to_string(),
+            message,
         })
     })?;
     let (api, diagnostics) = lower::lower(&document);
@@ -141,26 +155,55 @@ fn drop_type_beside_composition(value: &mut serde_yaml::Value) {
     }
 }
 
-/// Refuses documents of a version this loader does not read, before openapiv3 gives a vaguer error.
-fn check_version(value: &serde_yaml::Value) -> Result<(), LoadError> {
-    let refuse = |message: String| {
+/// The OpenAPI versions this loader reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    /// 3.0.x, read as it is.
+    V30,
+    /// 3.1.x, rewritten to 3.0 first.
+    V31,
+}
+
+/// The version of the document, or a refusal of one this loader does not read, before openapiv3
+/// gives a vaguer error.
+fn check_version(value: &serde_yaml::Value) -> Result<Version, LoadError> {
+    let refuse = |pointer: &str, message: String| {
         Err(LoadError::Structure {
-            pointer: "#/openapi".to_owned(),
+            pointer: pointer.to_owned(),
             message,
         })
     };
     if value.get("swagger").is_some() {
         return refuse(
-            "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3.0 first"
+            "#/swagger",
+            "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3 (3.0 or \
+             3.1) first, e.g. with swagger2openapi"
                 .to_owned(),
         );
     }
-    match value.get("openapi").and_then(serde_yaml::Value::as_str) {
-        Some(version) if version.starts_with("3.0") => Ok(()),
-        Some(version) => refuse(format!(
-            "OpenAPI {version} is not supported; only 3.0.x documents are read"
-        )),
-        None => refuse("the `openapi` version field is missing or not a string".to_owned()),
+    let version = match value.get("openapi") {
+        Some(serde_yaml::Value::String(version)) => version,
+        Some(serde_yaml::Value::Number(number)) => {
+            return refuse(
+                "#/openapi",
+                format!("the version must be a string such as '3.1.0'; quote `{number}` in YAML"),
+            );
+        }
+        _ => {
+            return refuse(
+                "#/openapi",
+                "the `openapi` version field is missing or not a string".to_owned(),
+            );
+        }
+    };
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("3"), Some("0")) => Ok(Version::V30),
+        (Some("3"), Some("1")) => Ok(Version::V31),
+        _ => refuse(
+            "#/openapi",
+            format!("OpenAPI {version} is not supported; only 3.0.x and 3.1.x documents are read"),
+        ),
     }
 }
 
@@ -169,10 +212,103 @@ mod tests {
     use super::*;
 
     #[test]
-    fn swagger_documents_are_refused_with_a_reason() {
+    fn swagger_documents_are_refused_with_a_way_forward() {
         let error =
             load("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
-        assert!(error.to_string().contains("Swagger 2.0"), "{error}");
+        let message = error.to_string();
+        assert!(message.starts_with("#/swagger: Swagger 2.0"), "{message}");
+        assert!(
+            message.contains("convert the document to OpenAPI 3"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn versions_other_than_3_0_and_3_1_are_refused_at_the_version_field() {
+        for version in ["3.2.0", "4.0.0", "2.0", "3"] {
+            let text =
+                format!("openapi: {version:?}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n");
+            let message = load(&text).unwrap_err().to_string();
+            assert!(
+                message.starts_with(&format!("#/openapi: OpenAPI {version} is not supported")),
+                "{message}"
+            );
+        }
+        let message = load("openapi: 3.1\ninfo: {title: t, version: '1'}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("quote `3.1`"), "{message}");
+    }
+
+    #[test]
+    fn a_3_0_document_is_read_as_3_0_and_not_rewritten() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Name: {type: [string, 'null']}\n";
+        let error = load(text).unwrap_err();
+        assert!(
+            error.to_string().starts_with("#/components/schemas/Name"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_3_1_schema_that_cannot_be_rewritten_is_refused_at_its_pointer() {
+        for schema in ["{type: []}", "{type: [string, 5]}"] {
+            let text = format!(
+                "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {schema}\n"
+            );
+            let error = load(&text).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .starts_with("#/components/schemas/Pet/properties/name"),
+                "{schema}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_3_1_document_loads_as_its_3_0_equivalent() {
+        use crate::model::{Presence, TypeKind, TypeRef};
+        let text = r##"
+openapi: 3.1.0
+info: {title: t, version: '1', summary: A 3.1 document.}
+webhooks: {}
+components:
+  schemas:
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+    Pet:
+      type: object
+      required: [name, owner]
+      properties:
+        name: {type: [string, 'null']}
+        owner:
+          oneOf: [{$ref: '#/components/schemas/Owner'}, {type: 'null'}]
+        age: {type: integer, exclusiveMinimum: 0, examples: [3]}
+        tag: {type: [string, integer]}
+        kind: {const: dog}
+"##;
+        let loaded = load(text).expect("a 3.1 document loads");
+        assert!(loaded.api.operations.is_empty());
+        let TypeKind::Struct { fields, .. } = kind_of(&loaded, "Pet") else {
+            panic!("a struct");
+        };
+        assert_eq!(fields[0].ty, TypeRef::String);
+        assert_eq!(fields[0].presence, Presence::Nullable);
+        assert_eq!(fields[1].ty, TypeRef::Named("Owner".to_owned()));
+        assert_eq!(fields[1].presence, Presence::Nullable);
+        let minimum = fields[2].constraints.minimum.as_ref().expect("a minimum");
+        assert!(minimum.exclusive && minimum.value == 0.0);
+        assert!(matches!(
+            &fields[3].ty,
+            TypeRef::Named(name) if matches!(kind_of(&loaded, name), TypeKind::Union { .. })
+        ));
+        assert!(matches!(
+            &fields[4].ty,
+            TypeRef::Named(name) if matches!(kind_of(&loaded, name), TypeKind::Enum { .. })
+        ));
     }
 
     #[test]
@@ -270,6 +406,38 @@ components:
             panic!("a struct");
         };
         assert_eq!(fields[0].ty, TypeRef::Named("Text".to_owned()));
+    }
+
+    #[test]
+    fn a_reference_with_a_description_beside_it_is_that_reference_even_when_recursive() {
+        use crate::model::TypeKind;
+        let loaded = schemas(
+            r##"    Node:
+      type: object
+      properties:
+        next: {allOf: [{$ref: '#/components/schemas/Node'}, {description: The next node.}]}
+    Loop:
+      type: object
+      properties:
+        again:
+          allOf:
+            - $ref: '#/components/schemas/Loop'
+            - {type: object, properties: {extra: {type: string}}}
+"##,
+        );
+        let TypeKind::Struct { fields, .. } = kind_of(&loaded, "Node") else {
+            panic!("a struct");
+        };
+        assert_eq!(fields[0].ty.name(), Some("Node"));
+        // A merge that would copy a schema into itself forever degrades instead.
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .any(|warning| warning.message.contains("includes itself")),
+            "{:?}",
+            loaded.warnings
+        );
     }
 
     #[test]
