@@ -10,6 +10,9 @@ usage:
       Regenerate every crate in generated/ from spec/ (with --check: write nothing, fail if stale).
   cargo xtask test
       Run every test: install the pinned Node tools, lint the specs, then `cargo test --workspace`.
+  cargo xtask corpus [--all]
+      Generate and `cargo check` a sample of real third-party specs and print a table (with --all:
+      generate, without compiling, every OpenAPI 3.0 document of the APIs.guru collection).
   cargo xtask generate --spec FILE --out DIR --name CRATE
       Generate a standalone client crate named CRATE from the OpenAPI 3.0 document FILE into DIR.
 ";
@@ -23,6 +26,11 @@ fn main() -> ExitCode {
             _ => return usage_error("`codegen` takes only `--check`"),
         },
         Some("test") => xtask::test().map(|()| Vec::new()),
+        Some("corpus") => match &args[1..] {
+            [] => xtask::corpus::corpus(false),
+            [flag] if flag == "--all" => xtask::corpus::corpus(true),
+            _ => return usage_error("`corpus` takes only `--all`"),
+        },
         Some("generate") => match parse_generate(&args[1..]) {
             Ok((spec, out, name)) => xtask::generate(&spec, &out, &name),
             Err(message) => return usage_error(&message),

@@ -140,6 +140,9 @@ struct Lowering<'a> {
     /// Optional properties with a `default`, settled once every type is known:
     /// (struct name, field name, default value, pointer of the default).
     pending_defaults: Vec<(String, String, serde_json::Value, Pointer)>,
+    /// Pointers of the schemas whose `allOf` merge is being lowered, innermost last: a merge
+    /// that meets one of them again would copy it into itself forever.
+    merging: Vec<String>,
 }
 
 impl<'a> Lowering<'a> {
@@ -165,15 +168,25 @@ impl<'a> Lowering<'a> {
             diagnostics: Vec::new(),
             degraded: Vec::new(),
             pending_defaults: Vec::new(),
+            merging: Vec::new(),
         }
     }
 
     fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
+        self.report(Severity::Warning, pointer, message.into());
+    }
+
+    /// Records a diagnostic once: a node that several operations share (a response, a parameter)
+    /// is read once for each of them, and its problem is one problem.
+    fn report(&mut self, severity: Severity, pointer: &Pointer, message: String) {
+        let diagnostic = Diagnostic {
+            severity,
             pointer: pointer.to_string(),
-            message: message.into(),
-        });
+            message,
+        };
+        if !self.diagnostics.contains(&diagnostic) {
+            self.diagnostics.push(diagnostic);
+        }
     }
 
     /// Reports that the node at `pointer` cannot be represented and types it as any JSON value;
@@ -203,11 +216,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            pointer: pointer.to_string(),
-            message: message.into(),
-        });
+        self.report(Severity::Error, pointer, message.into());
     }
 
     // ----- schemas -------------------------------------------------------------------------
@@ -597,22 +606,40 @@ impl<'a> Lowering<'a> {
         hint: &NameHint,
         pointer: &Pointer,
     ) -> TypeRef {
-        if let [only] = parts {
-            return self.lower_schema(only, hint, &pointer.join("allOf").join(0));
+        // Parts that only annotate (`{description: …}` beside a `$ref`) add nothing to the shape.
+        let substantive: Vec<(usize, &'a ReferenceOr<oa::Schema>)> = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, part)| !only_annotates(part))
+            .collect();
+        if let [(index, only)] = substantive[..] {
+            return self.lower_schema(only, hint, &pointer.join("allOf").join(index));
         }
         let mut merged = ObjectShape::default();
         let mut docs = docs_of(data);
+        let depth = self.merging.len();
         for (index, part) in parts.iter().enumerate() {
             let part_pointer = pointer.join("allOf").join(index);
             let Some((schema, schema_pointer)) = self.resolve_schema(part, &part_pointer) else {
+                self.merging.truncate(depth);
                 return TypeRef::Json;
             };
+            let key = schema_pointer.to_string();
+            if self.merging.contains(&key) {
+                self.merging.truncate(depth);
+                return self.degrade(
+                    &part_pointer,
+                    "an `allOf` that includes itself through its own properties",
+                );
+            }
+            self.merging.push(key);
             if docs.description.is_none() {
                 docs.description = non_empty(&schema.schema_data.description);
             }
             match ObjectShape::of_schema(schema, &schema_pointer) {
                 Some(shape) => merged.merge(shape),
                 None => {
+                    self.merging.truncate(depth);
                     return self.degrade(
                         &part_pointer,
                         "an `allOf` that mixes objects with a non-object schema",
@@ -624,7 +651,9 @@ impl<'a> Lowering<'a> {
             description: docs.description,
             ..data.clone()
         };
-        self.lower_object(merged, &shape_data, hint, pointer)
+        let lowered = self.lower_object(merged, &shape_data, hint, pointer);
+        self.merging.truncate(depth);
+        lowered
     }
 
     /// A union of `alternatives`, listed under `keyword` (`oneOf` or `anyOf`) of the schema at
@@ -1073,7 +1102,8 @@ impl<'a> Lowering<'a> {
         for (list, list_pointer) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let pointer = list_pointer.join(index);
-                let Some(parameter) = self.resolve_parameter(parameter, &pointer) else {
+                // Named where it is defined, which for a `$ref` is in the components.
+                let Some((parameter, pointer)) = self.resolve_parameter(parameter, &pointer) else {
                     continue;
                 };
                 let data = parameter.parameter_data_ref();
@@ -1157,21 +1187,13 @@ impl<'a> Lowering<'a> {
         &mut self,
         parameter: &'a ReferenceOr<oa::Parameter>,
         pointer: &Pointer,
-    ) -> Option<&'a oa::Parameter> {
+    ) -> Option<(&'a oa::Parameter, Pointer)> {
         let components = self.document.components.as_ref();
-        resolve_component(parameter, "parameters", |name| {
-            components.and_then(|c| c.parameters.get(name))
+        resolve_component(parameter, pointer, "parameters", "parameter", |name| {
+            components.and_then(|c| c.parameters.get_key_value(name))
         })
-        .or_else(|| {
-            self.error(
-                pointer,
-                format!(
-                    "`$ref` {} points to no parameter in this document",
-                    reference_of(parameter)
-                ),
-            );
-            None
-        })
+        .map_err(|(at, reason)| self.error(&at, reason))
+        .ok()
     }
 
     fn lower_request_body(
@@ -1181,24 +1203,22 @@ impl<'a> Lowering<'a> {
         pointer: &Pointer,
     ) -> Option<RequestBody> {
         let components = self.document.components.as_ref();
-        let Some(body) = resolve_component(body, "requestBodies", |name| {
-            components.and_then(|c| c.request_bodies.get(name))
-        }) else {
-            self.error(
-                pointer,
-                format!(
-                    "`$ref` {} points to no request body in this document",
-                    reference_of(body)
-                ),
-            );
-            return None;
+        let resolved = resolve_component(body, pointer, "requestBodies", "request body", |name| {
+            components.and_then(|c| c.request_bodies.get_key_value(name))
+        });
+        let (body, body_pointer) = match resolved {
+            Ok(resolved) => resolved,
+            Err((at, reason)) => {
+                self.error(&at, reason);
+                return None;
+            }
         };
         let Some((content_type, media)) = json_media(&body.content) else {
             let kinds = body.content.keys().cloned().collect::<Vec<_>>().join(", ");
-            self.warn(pointer, format!("request bodies of type {kinds} are not supported; the operation is generated without a body"));
+            self.warn(&body_pointer, format!("request bodies of type {kinds} are not supported; the operation is generated without a body"));
             return None;
         };
-        let media_pointer = pointer.join("content").join(content_type);
+        let media_pointer = body_pointer.join("content").join(content_type);
         let hint = NameHint::fresh(format!("{operation_type}Request"));
         let schema_pointer = media_pointer.join("schema");
         let (ty, constraints) = match &media.schema {
@@ -1264,17 +1284,19 @@ impl<'a> Lowering<'a> {
         let mut variant_names = Namespace::new();
         for (status, response, response_pointer) in keyed {
             let components = self.document.components.as_ref();
-            let Some(response) = resolve_component(response, "responses", |name| {
-                components.and_then(|c| c.responses.get(name))
-            }) else {
-                self.error(
-                    &response_pointer,
-                    format!(
-                        "`$ref` {} points to no response in this document",
-                        reference_of(response)
-                    ),
-                );
-                continue;
+            let resolved = resolve_component(
+                response,
+                &response_pointer,
+                "responses",
+                "response",
+                |name| components.and_then(|c| c.responses.get_key_value(name)),
+            );
+            let (response, resolved_pointer) = match resolved {
+                Ok(resolved) => resolved,
+                Err((at, reason)) => {
+                    self.error(&at, reason);
+                    continue;
+                }
             };
             let docs = Docs {
                 description: non_empty(&Some(response.description.clone())),
@@ -1295,7 +1317,7 @@ impl<'a> Lowering<'a> {
                 let hint = NameHint::fresh(format!("{operation_type}Response"));
                 success = SuccessResponse {
                     status: Some(status),
-                    ty: self.lower_response_body(response, &hint, &response_pointer),
+                    ty: self.lower_response_body(response, &hint, &resolved_pointer),
                     docs,
                 };
             } else {
@@ -1307,7 +1329,7 @@ impl<'a> Lowering<'a> {
                     StatusCode::Default => "Default".to_owned(),
                 });
                 let hint = NameHint::fresh(format!("{operation_type}{variant}Response"));
-                let ty = self.lower_response_body(response, &hint, &response_pointer);
+                let ty = self.lower_response_body(response, &hint, &resolved_pointer);
                 errors.push(ErrorResponse {
                     status,
                     variant,
@@ -1725,35 +1747,58 @@ fn component_schema_name(reference: &str) -> Option<&str> {
         .filter(|name| !name.contains('/'))
 }
 
+/// Follows `$ref`s from `item` (at `pointer`) through `components.<section>`, which holds `what`
+/// (e.g. "response"). Returns the item with its own pointer (a component's, once a reference is
+/// followed), so that what is found inside it is named where it is written; or the pointer of the
+/// link that leads nowhere, and why.
+/// Whether an `allOf` part only annotates, as `{description: …}` does: no type, no keyword that
+/// shapes or constrains a value.
+fn only_annotates(part: &ReferenceOr<oa::Schema>) -> bool {
+    match part {
+        ReferenceOr::Reference { .. } => false,
+        ReferenceOr::Item(schema) => {
+            matches!(&schema.schema_kind, oa::SchemaKind::Any(any) if *any == oa::AnySchema::default())
+                && !schema.schema_data.nullable
+                && schema.schema_data.discriminator.is_none()
+        }
+    }
+}
+
 fn resolve_component<'a, T>(
     item: &'a ReferenceOr<T>,
+    pointer: &Pointer,
     section: &str,
-    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
-) -> Option<&'a T> {
-    let mut current = item;
+    what: &str,
+    lookup: impl Fn(&str) -> Option<(&'a String, &'a ReferenceOr<T>)>,
+) -> Result<(&'a T, Pointer), (Pointer, String)> {
+    let mut current = (item, pointer.clone());
     for _ in 0..32 {
-        match current {
-            ReferenceOr::Item(item) => return Some(item),
+        match current.0 {
+            ReferenceOr::Item(item) => return Ok((item, current.1)),
             ReferenceOr::Reference { reference } => {
-                let segments = Pointer::parse_local(reference)?;
-                let [components, kind, name] = segments.as_slice() else {
-                    return None;
+                let target = Pointer::parse_local(reference).and_then(|segments| {
+                    match segments.as_slice() {
+                        [components, kind, name]
+                            if components == "components" && kind == section =>
+                        {
+                            lookup(name)
+                        }
+                        _ => None,
+                    }
+                });
+                let Some((name, target)) = target else {
+                    let reason = format!("`$ref` {reference} points to no {what} in this document");
+                    return Err((current.1, reason));
                 };
-                if components != "components" || kind != section {
-                    return None;
-                }
-                current = lookup(name)?;
+                current = (
+                    target,
+                    Pointer::root().join("components").join(section).join(name),
+                );
             }
         }
     }
-    None
-}
-
-fn reference_of<T>(item: &ReferenceOr<T>) -> &str {
-    match item {
-        ReferenceOr::Reference { reference } => reference,
-        ReferenceOr::Item(_) => "",
-    }
+    let reason = format!("`$ref` chain of {what}s is cyclic or longer than 32 links");
+    Err((pointer.clone(), reason))
 }
 
 fn json_media(content: &IndexMap<String, oa::MediaType>) -> Option<(&String, &oa::MediaType)> {
@@ -1812,5 +1857,101 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name_for(inner, index),
         TypeRef::Json => format!("Variant{}", index + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{LoadError, load};
+
+    fn errors(text: &str) -> Vec<crate::model::Diagnostic> {
+        match load(text) {
+            Err(LoadError::Invalid(errors)) => errors,
+            other => panic!("expected diagnostics, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_problem_inside_a_shared_response_is_named_where_the_response_is_defined() {
+        let errors = errors(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '500': {$ref: '#/components/responses/Failure'}
+components:
+  responses:
+    Failure:
+      description: failed
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Nope'}
+"##,
+        );
+        assert_eq!(
+            errors[0].pointer,
+            "#/components/responses/Failure/content/application~1json/schema"
+        );
+    }
+
+    #[test]
+    fn a_reference_chain_that_breaks_is_named_at_the_broken_link() {
+        let errors = errors(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      parameters: [{$ref: '#/components/parameters/Id'}]
+      requestBody: {$ref: '#/components/requestBodies/Thing'}
+      responses:
+        '200': {description: ok}
+components:
+  parameters:
+    Id: {$ref: '#/components/parameters/Gone'}
+  requestBodies:
+    Thing:
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Nope'}
+"##,
+        );
+        let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/components/parameters/Id",
+                "#/components/requestBodies/Thing/content/application~1json/schema",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cycle_of_shared_responses_is_an_error_where_the_operation_uses_it() {
+        let errors = errors(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200': {$ref: '#/components/responses/Ping'}
+components:
+  responses:
+    Ping: {$ref: '#/components/responses/Pong'}
+    Pong: {$ref: '#/components/responses/Ping'}
+"##,
+        );
+        assert_eq!(errors[0].pointer, "#/paths/~1a/get/responses/200");
+        assert!(
+            errors[0].message.contains("cyclic"),
+            "{}",
+            errors[0].message
+        );
     }
 }
