@@ -285,6 +285,12 @@ fn reason_kind(reason: &str) -> String {
             }
             (Some('`'), '`') => masking = None,
             (Some(_), _) => {}
+            // Counts differ from spec to spec too.
+            (None, c) if c.is_ascii_digit() => {
+                if !kind.ends_with('N') {
+                    kind.push('N');
+                }
+            }
             (None, c) => kind.push(c),
         }
     }
@@ -488,6 +494,10 @@ mod tests {
         assert_eq!(
             reason_kind("#/paths/~1a/get: security scheme `x` is not defined"),
             reason_kind("#/paths/~1b/post: security scheme `y` is not defined")
+        );
+        assert_eq!(
+            reason_kind("the document has 12 error(s)"),
+            reason_kind("the document has 3 error(s)")
         );
     }
 

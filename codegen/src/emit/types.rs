@@ -51,12 +51,27 @@ fn type_def(def: &TypeDef, usage: &Usage<'_>) -> TokenStream {
         TypeKind::IntegerEnum { variants } => integer_enum(def, variants),
         TypeKind::Union {
             variants,
-            discriminator: Some(property),
-        } => tagged_union(def, variants, property, usage),
-        TypeKind::Union {
-            variants,
-            discriminator: None,
-        } => untagged_union(def, variants, usage),
+            discriminator,
+        } => {
+            let union = match discriminator {
+                Some(property) => tagged_union(def, variants, property, usage),
+                None => untagged_union(def, variants, usage),
+            };
+            let name = ident(&def.name);
+            // A union may be a parameter (`oneOf: [string, integer]`): sent as its JSON text,
+            // strings without quotes.
+            quote! {
+                #union
+
+                impl client_runtime::ParamValue for #name {
+                    fn to_param(&self) -> String {
+                        serde_json::to_value(self)
+                            .map(|value| client_runtime::ParamValue::to_param(&value))
+                            .unwrap_or_default()
+                    }
+                }
+            }
+        }
         TypeKind::Alias(target) => {
             let docs = item_docs(def);
             let name = ident(&def.name);
