@@ -91,6 +91,19 @@ fn unavailable() -> ResponseTemplate {
 
 // --- Retries -----------------------------------------------------------------------------------
 
+/// Mounts `GET` of the ticket answering 200 with its envelope, expected `times` times.
+async fn answer_ticket(server: &MockServer, times: u64) {
+    Mock::given(method("GET"))
+        .and(path(TICKET_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(ticket_envelope("Ticket fetched successfully.")),
+        )
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn an_idempotent_get_is_retried_after_503_and_succeeds() {
     let server = MockServer::start().await;
@@ -101,15 +114,7 @@ async fn an_idempotent_get_is_retried_after_503_and_succeeds() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(TICKET_PATH))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(ticket_envelope("Ticket fetched successfully.")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_ticket(&server, 1).await;
 
     let response = client_for(server.uri())
         .fetch_ticket(TICKET_ID)
@@ -219,15 +224,7 @@ async fn retry_after_is_waited_for() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(TICKET_PATH))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(ticket_envelope("Ticket fetched successfully.")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_ticket(&server, 1).await;
 
     let started = Instant::now();
     client_for(server.uri())
@@ -612,15 +609,7 @@ async fn a_limit_out_of_bounds_is_refused_before_sending() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_requests_through_one_client_succeed() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(TICKET_PATH))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(ticket_envelope("Ticket fetched successfully.")),
-        )
-        .expect(200)
-        .mount(&server)
-        .await;
+    answer_ticket(&server, 200).await;
     let client = client_for(server.uri());
 
     let tasks: Vec<_> = (0..200)
