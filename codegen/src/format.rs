@@ -12,15 +12,22 @@ pub struct FormatError {
     pub message: String,
 }
 
-/// Formats `tokens` with prettyplease and puts `header` (one `//` line) on top.
+/// Formats `tokens`, a part of the file `file`, with prettyplease.
 ///
-/// The header is added after formatting because prettyplease drops `//` comments.
-pub fn rust_file(file: &str, tokens: TokenStream, header: &str) -> Result<String, FormatError> {
+/// Parts of one file can be formatted apart and joined: prettyplease starts every top-level item
+/// on a line of its own and puts nothing between items.
+pub fn rust(file: &str, tokens: TokenStream) -> Result<String, FormatError> {
     let syntax: syn::File = syn::parse2(tokens).map_err(|error| FormatError {
         file: file.to_owned(),
         message: error.to_string(),
     })?;
-    Ok(format!("// {header}\n{}", prettyplease::unparse(&syntax)))
+    Ok(prettyplease::unparse(&syntax))
+}
+
+/// The `@generated` header line put on top of every file, after formatting because prettyplease
+/// drops `//` comments.
+pub fn header_line(header: &str) -> String {
+    format!("// {header}\n")
 }
 
 #[cfg(test)]
@@ -29,21 +36,38 @@ mod tests {
     use quote::quote;
 
     #[test]
-    fn header_comes_first_and_output_ends_with_one_newline() {
-        let text = rust_file(
+    fn parts_formatted_apart_join_into_the_whole_file() {
+        let whole = rust(
             "x.rs",
-            quote!(
+            quote! {
+                //! Docs.
                 pub struct A;
-            ),
-            "@generated test",
+                impl A { fn f() {} }
+                pub mod m { pub struct B; }
+            },
         )
         .unwrap();
-        assert_eq!(text, "// @generated test\npub struct A;\n");
+        let parts = [
+            quote! {
+                //! Docs.
+            },
+            quote! {
+                pub struct A;
+                impl A { fn f() {} }
+            },
+            quote! { pub mod m { pub struct B; } },
+        ];
+        let joined: String = parts
+            .into_iter()
+            .map(|part| rust("x.rs", part).unwrap())
+            .collect();
+        assert_eq!(joined, whole);
+        assert!(whole.ends_with("}\n") && !whole.ends_with("\n\n"));
     }
 
     #[test]
     fn invalid_tokens_are_an_error_naming_the_file() {
-        let error = rust_file("types.rs", quote!(pub struct), "h").unwrap_err();
+        let error = rust("types.rs", quote!(pub struct)).unwrap_err();
         assert_eq!(error.file, "types.rs");
     }
 }

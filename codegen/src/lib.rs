@@ -2,6 +2,7 @@
 //!
 //! The path is `load` (text → [`model::Api`]) → `emit` (model → tokens) → [`format`](mod@format) (tokens →
 //! text). [`generate`] runs all three and returns the crate's files; writing them is the caller's.
+//! Emitting and formatting, most of a big spec's time, run in independent pieces on every core.
 
 mod emit;
 pub mod format;
@@ -65,13 +66,65 @@ pub fn generate(spec_text: &str, target: &Target) -> Result<GeneratedCrate, Gene
         path: PathBuf::from("Cargo.toml"),
         contents: emit::manifest::manifest(&api, &header, &target.manifest),
     }];
-    let mut sources = emit::sources(&api);
-    sources.sort_by_key(|(name, _)| *name);
-    for (name, tokens) in sources {
+    let usage = model::usage::Usage::of(&api);
+    let sources = emit::sources(&api);
+    let pieces: Vec<(&'static str, emit::Piece)> = sources
+        .iter()
+        .flat_map(|source| source.pieces.iter().map(|piece| (source.name, *piece)))
+        .collect();
+    let mut texts = in_parallel(&pieces, |&(name, piece)| {
+        format::rust(name, emit::piece(&api, &usage, piece))
+    })
+    .into_iter();
+    for source in &sources {
+        let mut contents = format::header_line(&header);
+        for text in texts.by_ref().take(source.pieces.len()) {
+            contents.push_str(&text?);
+        }
         files.push(GeneratedFile {
-            path: PathBuf::from("src").join(name),
-            contents: format::rust_file(name, tokens, &header)?,
+            path: PathBuf::from("src").join(source.name),
+            contents,
         });
     }
     Ok(GeneratedCrate { files, warnings })
+}
+
+/// `work` applied to every job on as many threads as the machine has cores, results in job order.
+///
+/// Emitting and formatting is most of a big spec's generation time, and its pieces are
+/// independent. Tokens cannot cross threads, so each thread emits what it formats.
+fn in_parallel<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(jobs.len());
+    if threads <= 1 {
+        return jobs.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else {
+                            return done;
+                        };
+                        done.push((index, work(job)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(done) => done,
+                // A panic in emission is a generator defect; surface it where it happened.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
 }

@@ -14,19 +14,91 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use types::Scope;
 
-/// The token streams of a generated crate's source files, by path relative to `src/`.
-pub(crate) fn sources(api: &Api) -> Vec<(&'static str, TokenStream)> {
-    let usage = Usage::of(api);
+/// Items per piece of the big files: small enough that pieces spread over threads evenly and
+/// each piece's syntax tree stays small, large enough that a piece is worth a thread's hand-off.
+const ITEMS_PER_PIECE: usize = 200;
+
+/// One source file of a generated crate, in pieces that are emitted and formatted apart and whose
+/// formatted texts, joined in order, are the file.
+pub(crate) struct Source {
+    /// Path relative to `src/`.
+    pub(crate) name: &'static str,
+    /// The file's pieces, in order.
+    pub(crate) pieces: Vec<Piece>,
+}
+
+/// A part of a source file that is valid Rust on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// All of `lib.rs`.
+    Lib,
+    /// All of `auth.rs`.
+    Auth,
+    /// All of `client.rs`.
+    Client,
+    /// The module documentation of `operations.rs`.
+    OperationsHeader,
+    /// The items of the operations `start..end`.
+    Operations(usize, usize),
+    /// The module documentation of `types.rs`.
+    TypesHeader,
+    /// The items of the types `start..end`.
+    Types(usize, usize),
+    /// The `builders` module of `types.rs`.
+    Builders,
+}
+
+/// The generated crate's source files, as pieces.
+pub(crate) fn sources(api: &Api) -> Vec<Source> {
+    let ranges = |count: usize| {
+        (0..count)
+            .step_by(ITEMS_PER_PIECE)
+            .map(move |start| (start, count.min(start + ITEMS_PER_PIECE)))
+    };
+    let mut operations = vec![Piece::OperationsHeader];
+    operations
+        .extend(ranges(api.operations.len()).map(|(start, end)| Piece::Operations(start, end)));
+    let mut types = vec![Piece::TypesHeader];
+    types.extend(ranges(api.types.len()).map(|(start, end)| Piece::Types(start, end)));
+    types.push(Piece::Builders);
     vec![
-        ("lib.rs", client::lib(api)),
-        ("auth.rs", auth::module(api)),
-        (
-            "client.rs",
-            client::module(api, &usage, operations::client_methods(api)),
-        ),
-        ("operations.rs", operations::module(api, &usage)),
-        ("types.rs", types::module(api, &usage)),
+        Source {
+            name: "auth.rs",
+            pieces: vec![Piece::Auth],
+        },
+        Source {
+            name: "client.rs",
+            pieces: vec![Piece::Client],
+        },
+        Source {
+            name: "lib.rs",
+            pieces: vec![Piece::Lib],
+        },
+        Source {
+            name: "operations.rs",
+            pieces: operations,
+        },
+        Source {
+            name: "types.rs",
+            pieces: types,
+        },
     ]
+}
+
+/// The tokens of one piece.
+pub(crate) fn piece(api: &Api, usage: &Usage<'_>, piece: Piece) -> TokenStream {
+    match piece {
+        Piece::Lib => client::lib(api),
+        Piece::Auth => auth::module(api),
+        Piece::Client => client::module(api, usage, operations::client_methods(api)),
+        Piece::OperationsHeader => operations::header(),
+        Piece::Operations(start, end) => {
+            operations::module_items(usage, &api.operations[start..end])
+        }
+        Piece::TypesHeader => types::header(),
+        Piece::Types(start, end) => types::module_items(usage, &api.types[start..end]),
+        Piece::Builders => types::builders(api, usage),
+    }
 }
 
 /// An identifier from a model name, which naming has already made valid and non-reserved.

@@ -13,20 +13,24 @@ use crate::model::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The `operations` module.
-pub(crate) fn module(api: &Api, usage: &Usage<'_>) -> TokenStream {
-    let items = api.operations.iter().map(|operation| {
-        let builder = builder(operation, usage);
-        let error = error_enum(operation);
-        quote!(#builder #error)
-    });
+/// The module documentation of `operations.rs`.
+pub(crate) fn header() -> TokenStream {
     quote! {
         //! One request builder per operation, and the errors each operation documents.
         //!
         //! Start a request with the matching [`Client`](crate::Client) method, set optional
         //! parameters on the builder, then `send().await` it.
-        #(#items)*
     }
+}
+
+/// The builder and error enum of each of `operations`.
+pub(crate) fn module_items(usage: &Usage<'_>, operations: &[Operation]) -> TokenStream {
+    let items = operations.iter().map(|operation| {
+        let builder = builder(operation, usage);
+        let error = error_enum(operation);
+        quote!(#builder #error)
+    });
+    quote!(#(#items)*)
 }
 
 /// The `impl Client` blocks with one method per operation, grouped by the credentials the

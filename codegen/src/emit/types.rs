@@ -12,9 +12,21 @@ use crate::model::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The `types` module.
-pub(crate) fn module(api: &Api, usage: &Usage<'_>) -> TokenStream {
-    let items = api.types.iter().map(|def| type_def(def, usage));
+/// The module documentation of `types.rs`.
+pub(crate) fn header() -> TokenStream {
+    quote! {
+        //! Every schema of the API as a Rust type.
+    }
+}
+
+/// The items of `types`.
+pub(crate) fn module_items(usage: &Usage<'_>, types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(|def| type_def(def, usage));
+    quote!(#(#items)*)
+}
+
+/// The `builders` module, for the structs a request can carry; nothing when there are none.
+pub(crate) fn builders(api: &Api, usage: &Usage<'_>) -> TokenStream {
     let builders: Vec<TokenStream> = api
         .types
         .iter()
@@ -26,19 +38,15 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>) -> TokenStream {
             _ => None,
         })
         .collect();
-    let builders = (!builders.is_empty()).then(|| {
-        quote! {
-            /// Builders for the types a request carries: each checks required properties and the
-            /// API's rules when it builds.
-            pub mod builders {
-                #(#builders)*
-            }
-        }
-    });
+    if builders.is_empty() {
+        return TokenStream::new();
+    }
     quote! {
-        //! Every schema of the API as a Rust type.
-        #(#items)*
-        #builders
+        /// Builders for the types a request carries: each checks required properties and the
+        /// API's rules when it builds.
+        pub mod builders {
+            #(#builders)*
+        }
     }
 }
 
