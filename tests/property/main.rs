@@ -27,6 +27,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -399,6 +400,65 @@ fn every_fixture_generates_a_crate_that_compiles_without_warnings() {
         }
     }
     assert!(problems.is_empty(), "{problems}");
+}
+
+/// A big API's crate is split by tag into cargo features; each must build alone, and so must the
+/// crate with none of them (its untagged operations and shared types).
+#[test]
+fn every_tag_feature_compiles_alone_without_warnings() {
+    let setup = setup();
+    harness(setup);
+    let mut problems = String::new();
+    let mut checked = 0;
+    for spec in &setup.specs {
+        let manifest = std::fs::read_to_string(spec.crate_dir.join("Cargo.toml"))
+            .unwrap_or_else(|error| panic!("{}: {error}", spec.crate_dir.display()));
+        let features = tag_features(&manifest);
+        if features.is_empty() {
+            continue;
+        }
+        for feature in features.iter().map(Some).chain([None]) {
+            let mut command =
+                Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+            command
+                .args([
+                    "check",
+                    "--offline",
+                    "--quiet",
+                    "--no-default-features",
+                    "--manifest-path",
+                ])
+                .arg(spec.crate_dir.join("Cargo.toml"))
+                .args(
+                    feature
+                        .map(|feature| ["--features", feature.as_str()])
+                        .into_iter()
+                        .flatten(),
+                )
+                .env("CARGO_TARGET_DIR", &setup.target_dir);
+            checked += 1;
+            let output = command.output().expect("cargo runs");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if !output.status.success() || stderr.contains("warning") {
+                problems.push_str(&format!("{} with {feature:?}:\n{stderr}\n", spec.package));
+            }
+        }
+    }
+    note(&format!("checked {checked} feature selections"));
+    assert!(checked > 0, "no generated crate has tag features");
+    assert!(problems.is_empty(), "{problems}");
+}
+
+/// The features a generated manifest lists besides `default`.
+fn tag_features(manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .skip_while(|line| *line != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.strip_suffix(" = []"))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]

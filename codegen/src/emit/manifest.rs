@@ -1,5 +1,6 @@
 //! `Cargo.toml` of a generated crate.
 
+use crate::model::features::Features;
 use crate::model::{Api, TypeRef};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -57,6 +58,7 @@ pub(crate) fn manifest(api: &Api, header: &str, options: &ManifestOptions) -> St
             toml_escape(&path),
         );
     }
+    let features = features_table(&Features::of(api));
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -78,7 +80,7 @@ client-runtime = {{ path = "{runtime}" }}
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["float_roundtrip"] }}
-{uuid}{examples}
+{uuid}{features}{examples}
 [lints.rust]
 missing_docs = "warn"
 unsafe_code = "forbid"
@@ -86,6 +88,35 @@ unsafe_code = "forbid"
         package = options.package,
         runtime = toml_escape(&options.runtime_path.replace('\\', "/")),
     )
+}
+
+/// The `[features]` table: one feature per tag, all on by default; nothing for an API without
+/// features.
+fn features_table(features: &Features) -> String {
+    if features.tags.is_empty() {
+        return String::new();
+    }
+    let all: Vec<String> = features
+        .tags
+        .iter()
+        .map(|feature| format!("\"{}\"", feature.name))
+        .collect();
+    let mut table = format!(
+        "\n[features]\n# Every tag's operations. To compile only some of a big API, turn default features off\n\
+         # and name the tags: the types their operations reach come with them.\ndefault = [{}]\n",
+        all.join(", ")
+    );
+    for feature in &features.tags {
+        let count = feature.operations;
+        let plural = if count == 1 { "" } else { "s" };
+        let tag = feature.tag.replace(['\r', '\n'], " ");
+        let _ = writeln!(
+            table,
+            "# The {count} operation{plural} tagged `{tag}`.\n{} = []",
+            feature.name
+        );
+    }
+    table
 }
 
 /// `text` as the inside of a TOML basic string.

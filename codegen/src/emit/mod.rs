@@ -10,7 +10,7 @@ mod types;
 
 use crate::model::usage::Usage;
 use crate::model::{Api, TypeRef};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 use types::Scope;
 
@@ -90,7 +90,7 @@ pub(crate) fn piece(api: &Api, usage: &Usage<'_>, piece: Piece) -> TokenStream {
     match piece {
         Piece::Lib => client::lib(api),
         Piece::Auth => auth::module(api),
-        Piece::Client => client::module(api, usage, operations::client_methods(api)),
+        Piece::Client => client::module(api, usage, operations::client_methods(api, usage)),
         Piece::OperationsHeader => operations::header(),
         Piece::Operations(start, end) => {
             operations::module_items(usage, &api.operations[start..end])
@@ -99,6 +99,55 @@ pub(crate) fn piece(api: &Api, usage: &Usage<'_>, piece: Piece) -> TokenStream {
         Piece::Types(start, end) => types::module_items(usage, &api.types[start..end]),
         Piece::Builders => types::builders(api, usage),
     }
+}
+
+/// `items` with a `#[cfg]` on each top-level item that compiles it only when one of `features` is
+/// on; `items` as they are when `features` is empty.
+///
+/// Items are told apart by their tokens: an item ends with a top-level `;` or with a top-level
+/// `{…}` that no `;` follows, which holds for every item the emitters write.
+fn gated(features: &[String], items: TokenStream) -> TokenStream {
+    let condition = match features {
+        [] => return items,
+        [feature] => quote!(feature = #feature),
+        several => quote!(any(#(feature = #several),*)),
+    };
+    let mut gated = TokenStream::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    let mut tokens = items.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            TokenTree::Group(group) => {
+                group.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(next)) if next.as_char() == ';')
+            }
+            _ => false,
+        };
+        item.push(token);
+        if ends {
+            // After the item's documentation, where a reader looks for it.
+            let docs_end = item
+                .chunks(2)
+                .take_while(|pair| {
+                    matches!(pair, [TokenTree::Punct(hash), TokenTree::Group(attribute)]
+                    if hash.as_char() == '#' && is_doc(attribute))
+                })
+                .count()
+                * 2;
+            let body: TokenStream = item.drain(docs_end..).collect();
+            gated.extend(item.drain(..));
+            gated.extend(quote!(#[cfg(#condition)] #body));
+        }
+    }
+    gated.extend(item);
+    gated
+}
+
+/// Whether `attribute`, the `[…]` of an outer attribute, is a `doc` attribute.
+fn is_doc(attribute: &proc_macro2::Group) -> bool {
+    attribute.delimiter() == Delimiter::Bracket
+        && matches!(attribute.stream().into_iter().next(), Some(TokenTree::Ident(name)) if name == "doc")
 }
 
 /// An identifier from a model name, which naming has already made valid and non-reserved.
@@ -144,5 +193,42 @@ fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
             let inner = type_tokens(inner, scope);
             quote!(Box<#inner>)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_is_gated_and_a_block_followed_by_a_semicolon_stays_one_item() {
+        let items = quote! {
+            /// Docs.
+            #[derive(Debug)]
+            pub struct A { x: u8 }
+            impl A { fn f() {} }
+            pub struct B(u8);
+            const C: u8 = { 1 };
+            pub type D = A;
+        };
+        let gated = gated(&["x".to_owned(), "y".to_owned()], items);
+        let text = gated.to_string();
+        assert_eq!(text.matches("cfg").count(), 5, "{text}");
+        let file: syn::File = syn::parse2(gated).unwrap();
+        assert_eq!(file.items.len(), 5);
+        assert!(
+            text.starts_with(
+                "# [doc = r\" Docs.\"] # [cfg (any (feature = \"x\" , feature = \"y\"))] # [derive"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn no_features_leaves_items_alone() {
+        let items = quote!(
+            pub struct A;
+        );
+        assert_eq!(gated(&[], items.clone()).to_string(), items.to_string());
     }
 }

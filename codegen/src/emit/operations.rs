@@ -4,7 +4,7 @@
 use super::docs;
 use super::rules;
 use super::types::Scope;
-use super::{ident, type_tokens};
+use super::{gated, ident, type_tokens};
 use crate::model::usage::Usage;
 use crate::model::{
     Api, ErrorResponse, Idempotency, NextPage, Operation, Pagination, Parameter, ParameterLocation,
@@ -28,17 +28,23 @@ pub(crate) fn module_items(usage: &Usage<'_>, operations: &[Operation]) -> Token
     let items = operations.iter().map(|operation| {
         let builder = builder(operation, usage);
         let error = error_enum(operation);
-        quote!(#builder #error)
+        gated(
+            usage.features.of_operation(&operation.name),
+            quote!(#builder #error),
+        )
     });
     quote!(#(#items)*)
 }
 
 /// The `impl Client` blocks with one method per operation, grouped by the credentials the
 /// operations accept: a method exists only on clients whose credential type it accepts.
-pub(crate) fn client_methods(api: &Api) -> TokenStream {
+pub(crate) fn client_methods(api: &Api, usage: &Usage<'_>) -> TokenStream {
     let mut groups: Vec<(&Security, Vec<TokenStream>)> = Vec::new();
     for operation in &api.operations {
-        let method = client_method(api, operation);
+        let method = gated(
+            usage.features.of_operation(&operation.name),
+            client_method(api, operation),
+        );
         match groups
             .iter_mut()
             .find(|(security, _)| **security == operation.security)

@@ -3,7 +3,7 @@
 
 use super::docs;
 use super::rules;
-use super::{ident, type_tokens};
+use super::{gated, ident, type_tokens};
 use crate::model::usage::Usage;
 use crate::model::{
     Api, EnumVariant, Field, IntegerVariant, Literal, Presence, TypeDef, TypeKind, TypeRef,
@@ -21,7 +21,9 @@ pub(crate) fn header() -> TokenStream {
 
 /// The items of `types`.
 pub(crate) fn module_items(usage: &Usage<'_>, types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(|def| type_def(def, usage));
+    let items = types
+        .iter()
+        .map(|def| gated(usage.features.of_type(&def.name), type_def(def, usage)));
     quote!(#(#items)*)
 }
 
@@ -32,9 +34,10 @@ pub(crate) fn builders(api: &Api, usage: &Usage<'_>) -> TokenStream {
         .iter()
         .filter(|def| usage.sent.contains(&def.name))
         .filter_map(|def| match &def.kind {
-            TypeKind::Struct { fields, additional } => {
-                Some(builder(def, fields, additional.as_ref(), usage))
-            }
+            TypeKind::Struct { fields, additional } => Some(gated(
+                usage.features.of_type(&def.name),
+                builder(def, fields, additional.as_ref(), usage),
+            )),
             _ => None,
         })
         .collect();

@@ -4,6 +4,7 @@
 //! neither openapiv3 nor quote. Every name in it is already a valid, collision-free Rust identifier
 //! (see [`naming`]); every list is in a deterministic order.
 
+pub mod features;
 pub mod naming;
 pub mod pagination;
 pub mod recursion;

@@ -4,7 +4,7 @@
 //! collide once their case is converted (`userId` and `user_id`). All of that is settled here, so
 //! the rest of the generator can treat a model name as a valid identifier that is unique in its scope.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
 /// Words Rust reserves in any edition up to 2024, which cannot name a field, variable or method.
@@ -52,6 +52,17 @@ pub fn value_name(raw: &str) -> String {
         format!("{name}_")
     } else {
         name
+    }
+}
+
+/// A cargo feature name (kebab-case) for a tag such as `Code Scanning` (`code-scanning`).
+pub fn feature_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_kebab_case();
+    match name.as_str() {
+        "" => "untitled".to_owned(),
+        // Cargo gives `default` its own meaning.
+        "default" => "default-tag".to_owned(),
+        _ => name,
     }
 }
 

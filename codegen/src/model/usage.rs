@@ -1,6 +1,7 @@
 //! Facts about how types are used, derived from the model: which are sent in requests, and which
 //! carry rules a value must follow before it is sent.
 
+use super::features::Features;
 use super::{Api, Constraints, Field, Operation, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,6 +26,8 @@ pub struct Usage<'a> {
     pub sent: BTreeSet<String>,
     /// Sent types whose values, or something they hold, have a rule to check before sending.
     pub checked: BTreeSet<String>,
+    /// The cargo features that enable each operation and type.
+    pub features: Features,
 }
 
 impl<'a> Usage<'a> {
@@ -39,6 +42,7 @@ impl<'a> Usage<'a> {
             types,
             sent: BTreeSet::new(),
             checked: BTreeSet::new(),
+            features: Features::of(api),
         };
         usage.sent = sent_types(&api.types, &api.operations);
         // A type is checked if a field has an applicable rule, or holds a checked type.
@@ -168,7 +172,7 @@ pub fn sent_types(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<Strin
 }
 
 /// Every type reference a definition makes.
-fn referenced(def: &TypeDef) -> Vec<&TypeRef> {
+pub fn referenced(def: &TypeDef) -> Vec<&TypeRef> {
     match &def.kind {
         TypeKind::Struct { fields, additional } => fields
             .iter()
@@ -186,20 +190,19 @@ impl Api {
     /// parameters, bodies and responses.
     pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
         let in_types = self.types.iter().flat_map(referenced);
-        let in_operations = self.operations.iter().flat_map(|operation| {
-            operation
-                .parameters
-                .iter()
-                .map(|parameter| &parameter.ty)
-                .chain(operation.body.as_ref().map(|body| &body.ty))
-                .chain(operation.success.ty.as_ref())
-                .chain(
-                    operation
-                        .errors
-                        .iter()
-                        .filter_map(|error| error.ty.as_ref()),
-                )
-        });
+        let in_operations = self.operations.iter().flat_map(Operation::type_refs);
         in_types.chain(in_operations)
+    }
+}
+
+impl Operation {
+    /// Every type reference the operation makes: parameters, body and responses.
+    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        self.parameters
+            .iter()
+            .map(|parameter| &parameter.ty)
+            .chain(self.body.as_ref().map(|body| &body.ty))
+            .chain(self.success.ty.as_ref())
+            .chain(self.errors.iter().filter_map(|error| error.ty.as_ref()))
     }
 }

@@ -95,6 +95,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     /// Authentication: [`PublicKey`](crate::auth::PublicKey) or [`SecretKey`](crate::auth::SecretKey); only clients built with one of these have this method.
     ///
     /// Returns a [`ListActiveBranches`](crate::operations::ListActiveBranches) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "branches")]
     pub fn list_active_branches(&self) -> crate::operations::ListActiveBranches<'_> {
         crate::operations::ListActiveBranches::new(&self.http)
     }
@@ -137,6 +138,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     ///   Example: `"802b33af66"`
     ///
     /// Returns a [`GetBranchServiceTree`](crate::operations::GetBranchServiceTree) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "branches")]
     pub fn get_branch_service_tree(
         &self,
         branch_id: impl Into<String>,
@@ -178,6 +180,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     ///   Example: `"802b33af66"`
     ///
     /// Returns a [`GetAvailableSlots`](crate::operations::GetAvailableSlots) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "services")]
     pub fn get_available_slots(
         &self,
         id: impl Into<String>,
@@ -219,6 +222,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     ///   Example: `"k7m2p9x4q1"`
     ///
     /// Returns a [`FetchTicket`](crate::operations::FetchTicket) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "tickets")]
     pub fn fetch_ticket(
         &self,
         id: impl Into<String>,
@@ -238,6 +242,7 @@ impl<C: crate::auth::PublicKeyOrSecretKey> Client<C> {
     /// Authentication: [`PublicKey`](crate::auth::PublicKey) or [`SecretKey`](crate::auth::SecretKey); only clients built with one of these have this method.
     ///
     /// Returns a [`ListCustomerTickets`](crate::operations::ListCustomerTickets) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "customers")]
     pub fn list_customer_tickets(&self) -> crate::operations::ListCustomerTickets<'_> {
         crate::operations::ListCustomerTickets::new(&self.http)
     }
@@ -284,6 +289,7 @@ impl Client<crate::auth::SecretKey> {
     /// - `body`: the request body.
     ///
     /// Returns a [`BookTicket`](crate::operations::BookTicket) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "tickets")]
     pub fn book_ticket(
         &self,
         body: crate::types::BookTicketRequest,
@@ -320,6 +326,7 @@ impl Client<crate::auth::SecretKey> {
     ///   Example: `"k7m2p9x4q1"`
     ///
     /// Returns a [`CancelTicket`](crate::operations::CancelTicket) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "tickets")]
     pub fn cancel_ticket(
         &self,
         id: impl Into<String>,
@@ -364,6 +371,7 @@ impl Client<crate::auth::SecretKey> {
     /// - `body`: the request body.
     ///
     /// Returns a [`RescheduleAppointment`](crate::operations::RescheduleAppointment) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "tickets")]
     pub fn reschedule_appointment(
         &self,
         id: impl Into<String>,
@@ -395,6 +403,7 @@ impl Client<crate::auth::SecretKey> {
     /// - `body`: the request body.
     ///
     /// Returns a [`CreateCustomer`](crate::operations::CreateCustomer) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "customers")]
     pub fn create_customer(
         &self,
         body: crate::types::CustomerWriteRequest,
@@ -414,6 +423,7 @@ impl Client<crate::auth::SecretKey> {
     /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Returns a [`ListCustomers`](crate::operations::ListCustomers) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "customers")]
     pub fn list_customers(&self) -> crate::operations::ListCustomers<'_> {
         crate::operations::ListCustomers::new(&self.http)
     }
@@ -430,6 +440,7 @@ impl Client<crate::auth::SecretKey> {
     /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Returns a [`FetchCustomer`](crate::operations::FetchCustomer) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "customers")]
     pub fn fetch_customer(&self) -> crate::operations::FetchCustomer<'_> {
         crate::operations::FetchCustomer::new(&self.http)
     }
@@ -466,6 +477,7 @@ impl Client<crate::auth::SecretKey> {
     /// - `body`: the request body.
     ///
     /// Returns a [`UpdateCustomer`](crate::operations::UpdateCustomer) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "customers")]
     pub fn update_customer(
         &self,
         body: crate::types::CustomerUpdateRequest,
@@ -494,6 +506,7 @@ impl Client<crate::auth::SecretKey> {
     /// Authentication: [`SecretKey`](crate::auth::SecretKey); only clients built with it have this method.
     ///
     /// Returns a [`DeleteCustomer`](crate::operations::DeleteCustomer) builder: set optional parameters on it, then `send().await`.
+    #[cfg(feature = "customers")]
     pub fn delete_customer(&self) -> crate::operations::DeleteCustomer<'_> {
         crate::operations::DeleteCustomer::new(&self.http)
     }

@@ -4,12 +4,14 @@
 //! Start a request with the matching [`Client`](crate::Client) method, set optional
 //! parameters on the builder, then `send().await` it.
 /// A `GET /branches` request, started by [`Client::list_active_branches`](crate::Client::list_active_branches).
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListActiveBranches<'a> {
     client: &'a client_runtime::HttpClient,
     x_locale: Option<String>,
 }
+#[cfg(feature = "branches")]
 impl<'a> ListActiveBranches<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -68,6 +70,7 @@ impl<'a> ListActiveBranches<'a> {
     }
 }
 /// The error responses documented for [`Client::list_active_branches`](crate::Client::list_active_branches).
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListActiveBranchesError {
     /// Status 401.
@@ -79,6 +82,7 @@ pub enum ListActiveBranchesError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "branches")]
 impl std::fmt::Display for ListActiveBranchesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -87,8 +91,10 @@ impl std::fmt::Display for ListActiveBranchesError {
         }
     }
 }
+#[cfg(feature = "branches")]
 impl std::error::Error for ListActiveBranchesError {}
 /// A `GET /branches/{branchId}/tree` request, started by [`Client::get_branch_service_tree`](crate::Client::get_branch_service_tree).
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBranchServiceTree<'a> {
@@ -96,6 +102,7 @@ pub struct GetBranchServiceTree<'a> {
     branch_id: String,
     x_locale: Option<String>,
 }
+#[cfg(feature = "branches")]
 impl<'a> GetBranchServiceTree<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -174,6 +181,7 @@ impl<'a> GetBranchServiceTree<'a> {
     }
 }
 /// The error responses documented for [`Client::get_branch_service_tree`](crate::Client::get_branch_service_tree).
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBranchServiceTreeError {
     /// Status 401.
@@ -189,6 +197,7 @@ pub enum GetBranchServiceTreeError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "branches")]
 impl std::fmt::Display for GetBranchServiceTreeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -198,8 +207,10 @@ impl std::fmt::Display for GetBranchServiceTreeError {
         }
     }
 }
+#[cfg(feature = "branches")]
 impl std::error::Error for GetBranchServiceTreeError {}
 /// A `GET /services/{id}/slots` request, started by [`Client::get_available_slots`](crate::Client::get_available_slots).
+#[cfg(feature = "services")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetAvailableSlots<'a> {
@@ -208,6 +219,7 @@ pub struct GetAvailableSlots<'a> {
     x_locale: Option<String>,
     date: Option<chrono::NaiveDate>,
 }
+#[cfg(feature = "services")]
 impl<'a> GetAvailableSlots<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -300,6 +312,7 @@ impl<'a> GetAvailableSlots<'a> {
     }
 }
 /// The error responses documented for [`Client::get_available_slots`](crate::Client::get_available_slots).
+#[cfg(feature = "services")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAvailableSlotsError {
     /// Status 401.
@@ -315,6 +328,7 @@ pub enum GetAvailableSlotsError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "services")]
 impl std::fmt::Display for GetAvailableSlotsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -324,8 +338,10 @@ impl std::fmt::Display for GetAvailableSlotsError {
         }
     }
 }
+#[cfg(feature = "services")]
 impl std::error::Error for GetAvailableSlotsError {}
 /// A `POST /tickets/book` request, started by [`Client::book_ticket`](crate::Client::book_ticket).
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct BookTicket<'a> {
@@ -333,6 +349,7 @@ pub struct BookTicket<'a> {
     x_locale: Option<String>,
     body: crate::types::BookTicketRequest,
 }
+#[cfg(feature = "tickets")]
 impl<'a> BookTicket<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -405,6 +422,7 @@ impl<'a> BookTicket<'a> {
     }
 }
 /// The error responses documented for [`Client::book_ticket`](crate::Client::book_ticket).
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum BookTicketError {
     /// Status 400.
@@ -424,6 +442,7 @@ pub enum BookTicketError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "tickets")]
 impl std::fmt::Display for BookTicketError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -434,8 +453,10 @@ impl std::fmt::Display for BookTicketError {
         }
     }
 }
+#[cfg(feature = "tickets")]
 impl std::error::Error for BookTicketError {}
 /// A `GET /tickets/{id}` request, started by [`Client::fetch_ticket`](crate::Client::fetch_ticket).
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct FetchTicket<'a> {
@@ -443,6 +464,7 @@ pub struct FetchTicket<'a> {
     id: String,
     x_locale: Option<String>,
 }
+#[cfg(feature = "tickets")]
 impl<'a> FetchTicket<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -517,6 +539,7 @@ impl<'a> FetchTicket<'a> {
     }
 }
 /// The error responses documented for [`Client::fetch_ticket`](crate::Client::fetch_ticket).
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchTicketError {
     /// Status 401.
@@ -536,6 +559,7 @@ pub enum FetchTicketError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "tickets")]
 impl std::fmt::Display for FetchTicketError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -546,8 +570,10 @@ impl std::fmt::Display for FetchTicketError {
         }
     }
 }
+#[cfg(feature = "tickets")]
 impl std::error::Error for FetchTicketError {}
 /// A `POST /tickets/{id}/cancel` request, started by [`Client::cancel_ticket`](crate::Client::cancel_ticket).
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelTicket<'a> {
@@ -555,6 +581,7 @@ pub struct CancelTicket<'a> {
     id: String,
     x_locale: Option<String>,
 }
+#[cfg(feature = "tickets")]
 impl<'a> CancelTicket<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -631,6 +658,7 @@ impl<'a> CancelTicket<'a> {
     }
 }
 /// The error responses documented for [`Client::cancel_ticket`](crate::Client::cancel_ticket).
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelTicketError {
     /// Status 401.
@@ -650,6 +678,7 @@ pub enum CancelTicketError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "tickets")]
 impl std::fmt::Display for CancelTicketError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -660,8 +689,10 @@ impl std::fmt::Display for CancelTicketError {
         }
     }
 }
+#[cfg(feature = "tickets")]
 impl std::error::Error for CancelTicketError {}
 /// A `POST /tickets/{id}/change-time` request, started by [`Client::reschedule_appointment`](crate::Client::reschedule_appointment).
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RescheduleAppointment<'a> {
@@ -670,6 +701,7 @@ pub struct RescheduleAppointment<'a> {
     x_locale: Option<String>,
     body: crate::types::ChangeTimeRequest,
 }
+#[cfg(feature = "tickets")]
 impl<'a> RescheduleAppointment<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -761,6 +793,7 @@ impl<'a> RescheduleAppointment<'a> {
     }
 }
 /// The error responses documented for [`Client::reschedule_appointment`](crate::Client::reschedule_appointment).
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RescheduleAppointmentError {
     /// Status 401.
@@ -780,6 +813,7 @@ pub enum RescheduleAppointmentError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "tickets")]
 impl std::fmt::Display for RescheduleAppointmentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -790,8 +824,10 @@ impl std::fmt::Display for RescheduleAppointmentError {
         }
     }
 }
+#[cfg(feature = "tickets")]
 impl std::error::Error for RescheduleAppointmentError {}
 /// A `POST /customers/create` request, started by [`Client::create_customer`](crate::Client::create_customer).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateCustomer<'a> {
@@ -799,6 +835,7 @@ pub struct CreateCustomer<'a> {
     x_locale: Option<String>,
     body: crate::types::CustomerWriteRequest,
 }
+#[cfg(feature = "customers")]
 impl<'a> CreateCustomer<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -870,6 +907,7 @@ impl<'a> CreateCustomer<'a> {
     }
 }
 /// The error responses documented for [`Client::create_customer`](crate::Client::create_customer).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateCustomerError {
     /// Status 401.
@@ -885,6 +923,7 @@ pub enum CreateCustomerError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for CreateCustomerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -894,8 +933,10 @@ impl std::fmt::Display for CreateCustomerError {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::error::Error for CreateCustomerError {}
 /// A `GET /customers/getAll` request, started by [`Client::list_customers`](crate::Client::list_customers).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListCustomers<'a> {
@@ -904,6 +945,7 @@ pub struct ListCustomers<'a> {
     page: Option<i32>,
     limit: Option<i32>,
 }
+#[cfg(feature = "customers")]
 impl<'a> ListCustomers<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -1042,6 +1084,7 @@ impl<'a> ListCustomers<'a> {
     }
 }
 /// The error responses documented for [`Client::list_customers`](crate::Client::list_customers).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListCustomersError {
     /// Status 401.
@@ -1057,6 +1100,7 @@ pub enum ListCustomersError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for ListCustomersError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1066,8 +1110,10 @@ impl std::fmt::Display for ListCustomersError {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::error::Error for ListCustomersError {}
 /// A `GET /customers/getOne` request, started by [`Client::fetch_customer`](crate::Client::fetch_customer).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct FetchCustomer<'a> {
@@ -1076,6 +1122,7 @@ pub struct FetchCustomer<'a> {
     id: Option<String>,
     external_id: Option<String>,
 }
+#[cfg(feature = "customers")]
 impl<'a> FetchCustomer<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -1177,6 +1224,7 @@ impl<'a> FetchCustomer<'a> {
     }
 }
 /// The error responses documented for [`Client::fetch_customer`](crate::Client::fetch_customer).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchCustomerError {
     /// Status 401.
@@ -1192,6 +1240,7 @@ pub enum FetchCustomerError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for FetchCustomerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1201,8 +1250,10 @@ impl std::fmt::Display for FetchCustomerError {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::error::Error for FetchCustomerError {}
 /// A `PUT /customers/update` request, started by [`Client::update_customer`](crate::Client::update_customer).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateCustomer<'a> {
@@ -1210,6 +1261,7 @@ pub struct UpdateCustomer<'a> {
     x_locale: Option<String>,
     body: crate::types::CustomerUpdateRequest,
 }
+#[cfg(feature = "customers")]
 impl<'a> UpdateCustomer<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -1282,6 +1334,7 @@ impl<'a> UpdateCustomer<'a> {
     }
 }
 /// The error responses documented for [`Client::update_customer`](crate::Client::update_customer).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateCustomerError {
     /// Status 401.
@@ -1301,6 +1354,7 @@ pub enum UpdateCustomerError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for UpdateCustomerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1311,8 +1365,10 @@ impl std::fmt::Display for UpdateCustomerError {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::error::Error for UpdateCustomerError {}
 /// A `DELETE /customers/delete` request, started by [`Client::delete_customer`](crate::Client::delete_customer).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteCustomer<'a> {
@@ -1321,6 +1377,7 @@ pub struct DeleteCustomer<'a> {
     id: Option<String>,
     external_id: Option<String>,
 }
+#[cfg(feature = "customers")]
 impl<'a> DeleteCustomer<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -1422,6 +1479,7 @@ impl<'a> DeleteCustomer<'a> {
     }
 }
 /// The error responses documented for [`Client::delete_customer`](crate::Client::delete_customer).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteCustomerError {
     /// Status 401.
@@ -1437,6 +1495,7 @@ pub enum DeleteCustomerError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for DeleteCustomerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1446,8 +1505,10 @@ impl std::fmt::Display for DeleteCustomerError {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::error::Error for DeleteCustomerError {}
 /// A `GET /customers/tickets` request, started by [`Client::list_customer_tickets`](crate::Client::list_customer_tickets).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListCustomerTickets<'a> {
@@ -1458,6 +1519,7 @@ pub struct ListCustomerTickets<'a> {
     page: Option<i32>,
     limit: Option<i32>,
 }
+#[cfg(feature = "customers")]
 impl<'a> ListCustomerTickets<'a> {
     /// How the client names and retries this operation.
     const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -1634,6 +1696,7 @@ impl<'a> ListCustomerTickets<'a> {
     }
 }
 /// The error responses documented for [`Client::list_customer_tickets`](crate::Client::list_customer_tickets).
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListCustomerTicketsError {
     /// Status 401.
@@ -1653,6 +1716,7 @@ pub enum ListCustomerTicketsError {
     /// An unexpected error occurred on the server.
     InternalServerError(crate::types::ErrorEnvelope),
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for ListCustomerTicketsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1663,4 +1727,5 @@ impl std::fmt::Display for ListCustomerTicketsError {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::error::Error for ListCustomerTicketsError {}

@@ -154,6 +154,7 @@ pub struct Pagination {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Live status of the branch.
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BranchBranchStatus {
     /// Whether the branch is open at request time, worked out from its opening hours in the company's time zone.
@@ -170,6 +171,7 @@ pub struct BranchBranchStatus {
 /// An active branch of the company and whether it is open at the moment.
 ///
 /// Example: `{"branchStatus":{"isBranchOpen":true},"id":"802b33af66","name":"Seef Mall Branch"}`
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Branch {
     /// Identifier of the branch, used as `branchId` by the service-tree operation.
@@ -196,6 +198,7 @@ pub struct Branch {
 /// An active service group of a branch with the active services it contains (first level of the branch service tree).
 ///
 /// Example: `{"id":"7c1f9a3b2d","name":"Teller Services","services":[{"id":"802b33af66","isAppointment":true,"isOpen":true,"name":"Account Opening"}]}`
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BranchTreeGroup {
     /// Identifier of the group, sent as `groupOfServiceId` when booking.
@@ -223,6 +226,7 @@ pub struct BranchTreeGroup {
 /// An active service offered at a branch (second level of the branch service tree).
 ///
 /// Example: `{"id":"802b33af66","isAppointment":true,"isOpen":true,"name":"Account Opening"}`
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Service {
     /// Identifier of the service (10 alphanumeric characters), sent as `serviceId` when booking and used by the slots operation.
@@ -260,6 +264,7 @@ pub struct Service {
 /// A bookable appointment time of a service and how many places it still has.
 ///
 /// Example: `{"remaining":2,"time":"2026-07-01T09:30:00.000Z"}`
+#[cfg(feature = "services")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Slot {
     /// Start of the slot (ISO-8601); pass it unchanged as `time` when booking.
@@ -285,6 +290,7 @@ pub struct Slot {
 /// Example: `"waiting"`
 ///
 /// A value this client does not know yet is kept in [`Self::Unknown`] and sent back unchanged.
+#[cfg(any(feature = "customers", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TicketStatus {
     /// `waiting`
@@ -300,6 +306,7 @@ pub enum TicketStatus {
     /// A value not listed in the API description, kept as received.
     Unknown(String),
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl TicketStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -313,6 +320,7 @@ impl TicketStatus {
         }
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl From<String> for TicketStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -325,22 +333,26 @@ impl From<String> for TicketStatus {
         }
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl std::str::FromStr for TicketStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value.to_owned()))
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl std::fmt::Display for TicketStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl serde::Serialize for TicketStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl<'de> serde::Deserialize<'de> for TicketStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -348,6 +360,7 @@ impl<'de> serde::Deserialize<'de> for TicketStatus {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl client_runtime::ParamValue for TicketStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -358,6 +371,7 @@ impl client_runtime::ParamValue for TicketStatus {
 /// Example: `"appointment"`
 ///
 /// A value this client does not know yet is kept in [`Self::Unknown`] and sent back unchanged.
+#[cfg(any(feature = "customers", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TicketType {
     /// `appointment`
@@ -367,6 +381,7 @@ pub enum TicketType {
     /// A value not listed in the API description, kept as received.
     Unknown(String),
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl TicketType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -377,6 +392,7 @@ impl TicketType {
         }
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl From<String> for TicketType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -386,22 +402,26 @@ impl From<String> for TicketType {
         }
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl std::str::FromStr for TicketType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value.to_owned()))
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl std::fmt::Display for TicketType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl serde::Serialize for TicketType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl<'de> serde::Deserialize<'de> for TicketType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -409,12 +429,14 @@ impl<'de> serde::Deserialize<'de> for TicketType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
 impl client_runtime::ParamValue for TicketType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
 /// Branch the ticket belongs to.
+#[cfg(any(feature = "customers", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketBranch {
     /// JSON: `id`, required.
@@ -430,6 +452,7 @@ pub struct TicketBranch {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Service the ticket was booked for.
+#[cfg(any(feature = "customers", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketService {
     /// JSON: `id`, required.
@@ -445,6 +468,7 @@ pub struct TicketService {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Service group of that service.
+#[cfg(any(feature = "customers", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketGroupOfService {
     /// JSON: `id`, required.
@@ -460,6 +484,7 @@ pub struct TicketGroupOfService {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Customer holding the ticket. Assumed to be `null` for walk-in tickets booked without a customer.
+#[cfg(any(feature = "customers", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketCustomer {
     /// JSON: `id`, required.
@@ -477,6 +502,7 @@ pub struct TicketCustomer {
 /// A walk-in or appointment ticket. `queueSize` and `waitingTime` are only present while the ticket is waiting.
 ///
 /// Example: `{"bookedAt":"2026-06-23T11:08:41.000Z","branch":{"id":"802b33af66","name":"Seef Mall Branch"},"customer":{"id":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","name":"Layla Hassan"},"groupOfService":{"id":"7c1f9a3b2d","name":"Teller Services"},"id":"k7m2p9x4q1","queueSize":6,"service":{"id":"802b33af66","name":"Account Opening"},"status":"waiting","statusAt":"2026-06-23T11:10:00.000Z","ticketNumber":"A042","time":"2026-07-01T09:30:00.000Z","type":"appointment","waitingTime":18}`
+#[cfg(any(feature = "customers", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
     /// Identifier of the ticket (10 characters).
@@ -573,6 +599,7 @@ pub struct Ticket {
 /// A customer in the company's directory. Optional fields that were never set are absent.
 ///
 /// Example: `{"_id":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","companyId":"cmp_5f3a91","createdAt":"2026-06-23T11:00:00.000Z","email":"layla.hassan@example.com","externalId":"crm-7741","metadata":{"source":"mobile-app","tier":"gold"},"mobile":"+97333445566","name":"Layla Hassan","updatedAt":"2026-06-23T11:00:00.000Z"}`
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Customer {
     /// Internal identifier generated by Skiplino (32 hexadecimal characters).
@@ -648,6 +675,7 @@ pub struct Customer {
 /// Body of a customer creation. Every field is optional; sending an `externalId` is strongly advised so that retries cannot create duplicates. Empty fields are not stored. The fields mirror the writable fields of `Customer`.
 ///
 /// Example: `{"email":"layla.hassan@example.com","externalId":"crm-7741","metadata":{"source":"mobile-app","tier":"gold"},"mobile":"+97333445566","name":"Layla Hassan"}`
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomerWriteRequest {
     /// Your own identifier for the customer; must be unique within the company.
@@ -690,6 +718,7 @@ pub struct CustomerWriteRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
 impl CustomerWriteRequest {
     /// Starts a [`CustomerWriteRequestBuilder`](builders::CustomerWriteRequestBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::CustomerWriteRequestBuilder {
@@ -699,6 +728,7 @@ impl CustomerWriteRequest {
 /// Body of a customer update. `id` or `externalId` locates the record and only the other fields that are present are changed. When the record is located by `id`, an `externalId` in the body is a new value that must be unique within the company. A `metadata` object replaces the stored one as a whole.
 ///
 /// Example: `{"email":"layla.new@example.com","externalId":"crm-7741","id":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","metadata":{"tier":"platinum"},"mobile":"+97333778899","name":"Layla A. Hassan"}`
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomerUpdateRequest {
     /// Internal identifier (`_id`) of the customer to update.
@@ -750,12 +780,14 @@ pub struct CustomerUpdateRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
 impl CustomerUpdateRequest {
     /// Starts a [`CustomerUpdateRequestBuilder`](builders::CustomerUpdateRequestBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::CustomerUpdateRequestBuilder {
         <builders::CustomerUpdateRequestBuilder as Default>::default()
     }
 }
+#[cfg(feature = "customers")]
 impl client_runtime::Validate for CustomerUpdateRequest {
     fn validate(&self) -> Result<(), client_runtime::ValidationError> {
         if let Some(value) = &self.id {
@@ -770,6 +802,7 @@ impl client_runtime::Validate for CustomerUpdateRequest {
     }
 }
 /// Geographic position of the customer at booking time.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BookTicketRequestLocation {
     /// Latitude in decimal degrees.
@@ -792,12 +825,14 @@ pub struct BookTicketRequestLocation {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tickets")]
 impl BookTicketRequestLocation {
     /// Starts a [`BookTicketRequestLocationBuilder`](builders::BookTicketRequestLocationBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::BookTicketRequestLocationBuilder {
         <builders::BookTicketRequestLocationBuilder as Default>::default()
     }
 }
+#[cfg(feature = "tickets")]
 impl client_runtime::Validate for BookTicketRequestLocation {
     fn validate(&self) -> Result<(), client_runtime::ValidationError> {
         {
@@ -824,6 +859,7 @@ impl client_runtime::Validate for BookTicketRequestLocation {
 /// Body of a ticket booking. Leaving out `time` books a walk-in ticket, for which a customer is optional. Sending `time` books an appointment: `time` must then be a future UTC date-time ending in `Z`, and exactly one of `customerId` or `customerExternalId` must be given. A `location`, when sent, needs both `lat` and `lng` within their valid ranges.
 ///
 /// Example: `{"customerExternalId":"crm-7741","customerId":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","groupOfServiceId":"7c1f9a3b2d","location":{"lat":26.2361,"lng":50.5436},"options":{"accountType":"savings"},"serviceId":"6fe8fb8b12","time":"2026-07-01T09:30:00.000Z"}`
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BookTicketRequest {
     /// Active service of the company to book (10 alphanumeric characters).
@@ -885,12 +921,14 @@ pub struct BookTicketRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tickets")]
 impl BookTicketRequest {
     /// Starts a [`BookTicketRequestBuilder`](builders::BookTicketRequestBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::BookTicketRequestBuilder {
         <builders::BookTicketRequestBuilder as Default>::default()
     }
 }
+#[cfg(feature = "tickets")]
 impl client_runtime::Validate for BookTicketRequest {
     fn validate(&self) -> Result<(), client_runtime::ValidationError> {
         {
@@ -919,6 +957,7 @@ impl client_runtime::Validate for BookTicketRequest {
 /// Body of an appointment reschedule. `time` is mandatory; the customer on the appointment is identified by exactly one of `customerId` or `customerExternalId`.
 ///
 /// Example: `{"customerExternalId":"crm-7741","customerId":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","time":"2026-07-02T13:00:00.000Z"}`
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeTimeRequest {
     /// New appointment time, in UTC with a trailing `Z`.
@@ -951,12 +990,14 @@ pub struct ChangeTimeRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tickets")]
 impl ChangeTimeRequest {
     /// Starts a [`ChangeTimeRequestBuilder`](builders::ChangeTimeRequestBuilder), which checks required properties and the API's rules when it builds.
     pub fn builder() -> builders::ChangeTimeRequestBuilder {
         <builders::ChangeTimeRequestBuilder as Default>::default()
     }
 }
+#[cfg(feature = "tickets")]
 impl client_runtime::Validate for ChangeTimeRequest {
     fn validate(&self) -> Result<(), client_runtime::ValidationError> {
         if let Some(value) = &self.customer_id {
@@ -971,6 +1012,7 @@ impl client_runtime::Validate for ChangeTimeRequest {
     }
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListActiveBranchesResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -986,6 +1028,7 @@ pub struct ListActiveBranchesResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "branches")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetBranchServiceTreeResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1001,6 +1044,7 @@ pub struct GetBranchServiceTreeResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "services")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAvailableSlotsResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1016,6 +1060,7 @@ pub struct GetAvailableSlotsResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BookTicketResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1031,6 +1076,7 @@ pub struct BookTicketResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FetchTicketResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1046,6 +1092,7 @@ pub struct FetchTicketResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CancelTicketResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1061,6 +1108,7 @@ pub struct CancelTicketResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RescheduleAppointmentResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1076,6 +1124,7 @@ pub struct RescheduleAppointmentResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCustomerResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1091,6 +1140,7 @@ pub struct CreateCustomerResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by list operations that return one page of results at a time. Each operation narrows the item type of `data`.
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListCustomersResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1108,6 +1158,7 @@ pub struct ListCustomersResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FetchCustomerResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1123,6 +1174,7 @@ pub struct FetchCustomerResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCustomerResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1138,6 +1190,7 @@ pub struct UpdateCustomerResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteCustomerResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1156,6 +1209,7 @@ pub struct DeleteCustomerResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Wrapper used by list operations that return one page of results at a time. Each operation narrows the item type of `data`.
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListCustomerTicketsResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
@@ -1176,6 +1230,7 @@ pub struct ListCustomerTicketsResponse {
 /// API's rules when it builds.
 pub mod builders {
     /// Builds a [`CustomerWriteRequest`](super::CustomerWriteRequest): set properties with the methods named after them, then [`build`](Self::build).
+    #[cfg(feature = "customers")]
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct CustomerWriteRequestBuilder {
@@ -1186,6 +1241,7 @@ pub mod builders {
         metadata: Option<serde_json::Map<String, serde_json::Value>>,
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(feature = "customers")]
     impl CustomerWriteRequestBuilder {
         /// Your own identifier for the customer; must be unique within the company.
         ///
@@ -1270,6 +1326,7 @@ pub mod builders {
         }
     }
     /// Builds a [`CustomerUpdateRequest`](super::CustomerUpdateRequest): set properties with the methods named after them, then [`build`](Self::build).
+    #[cfg(feature = "customers")]
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct CustomerUpdateRequestBuilder {
@@ -1281,6 +1338,7 @@ pub mod builders {
         metadata: Option<serde_json::Map<String, serde_json::Value>>,
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(feature = "customers")]
     impl CustomerUpdateRequestBuilder {
         /// Internal identifier (`_id`) of the customer to update.
         ///
@@ -1378,6 +1436,7 @@ pub mod builders {
         }
     }
     /// Builds a [`BookTicketRequestLocation`](super::BookTicketRequestLocation): set properties with the methods named after them, then [`build`](Self::build).
+    #[cfg(feature = "tickets")]
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct BookTicketRequestLocationBuilder {
@@ -1385,6 +1444,7 @@ pub mod builders {
         lng: Option<f64>,
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(feature = "tickets")]
     impl BookTicketRequestLocationBuilder {
         /// Latitude in decimal degrees.
         ///
@@ -1445,6 +1505,7 @@ pub mod builders {
         }
     }
     /// Builds a [`BookTicketRequest`](super::BookTicketRequest): set properties with the methods named after them, then [`build`](Self::build).
+    #[cfg(feature = "tickets")]
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct BookTicketRequestBuilder {
@@ -1457,6 +1518,7 @@ pub mod builders {
         location: Option<super::BookTicketRequestLocation>,
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(feature = "tickets")]
     impl BookTicketRequestBuilder {
         /// Active service of the company to book (10 alphanumeric characters).
         ///
@@ -1582,6 +1644,7 @@ pub mod builders {
         }
     }
     /// Builds a [`ChangeTimeRequest`](super::ChangeTimeRequest): set properties with the methods named after them, then [`build`](Self::build).
+    #[cfg(feature = "tickets")]
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct ChangeTimeRequestBuilder {
@@ -1590,6 +1653,7 @@ pub mod builders {
         customer_external_id: Option<String>,
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(feature = "tickets")]
     impl ChangeTimeRequestBuilder {
         /// New appointment time, in UTC with a trailing `Z`.
         ///
