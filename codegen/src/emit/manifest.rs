@@ -99,7 +99,9 @@ fn features_table(features: &Features) -> String {
     let all: Vec<String> = features
         .tags
         .iter()
-        .map(|feature| format!("\"{}\"", feature.name))
+        .map(|feature| &feature.name)
+        .chain(features.other_types.as_ref().map(|other| &other.name))
+        .map(|name| format!("\"{name}\""))
         .collect();
     let mut table = format!(
         "\n[features]\n# Every tag's operations. To compile only some of a big API, turn default features off\n\
@@ -114,6 +116,13 @@ fn features_table(features: &Features) -> String {
             table,
             "# The {count} operation{plural} tagged `{tag}`.\n{} = []",
             feature.name
+        );
+    }
+    if let Some(other) = &features.other_types {
+        let _ = writeln!(
+            table,
+            "# The {} types of schemas no operation uses.\n{} = []",
+            other.count, other.name
         );
     }
     table

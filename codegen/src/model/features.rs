@@ -2,9 +2,10 @@
 //! a big API compiles only them and the types they reach.
 //!
 //! An operation is compiled when any of its tags' features is on; a type when any feature of an
-//! operation reaching it is on. What every feature needs, what an untagged operation needs, what
-//! the `Client` itself needs and what no operation reaches is always compiled. An API whose
-//! operations use fewer than two tags has no features.
+//! operation reaching it is on. Types no operation reaches (webhook payloads, say) have a feature
+//! of their own, `other-types`. What every feature needs, what an untagged operation needs and
+//! what the `Client` itself needs is always compiled. An API whose operations use fewer than two
+//! tags has no features.
 
 use super::naming::{self, Namespace};
 use super::usage::referenced;
@@ -22,11 +23,22 @@ pub struct TagFeature {
     pub operations: usize,
 }
 
+/// The feature of the types no operation reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherTypes {
+    /// The feature's name, `other-types` unless a tag has it.
+    pub name: String,
+    /// How many types no operation reaches.
+    pub count: usize,
+}
+
 /// Which features enable each operation and type; see the module documentation.
 #[derive(Debug, Default)]
 pub struct Features {
     /// The features, tags in document order, then tags the document does not list in order of use.
     pub tags: Vec<TagFeature>,
+    /// The feature of the types no operation reaches, when there are some.
+    pub other_types: Option<OtherTypes>,
     /// Operation method name → the features that enable it, sorted; absent when always compiled.
     operations: BTreeMap<String, Vec<String>>,
     /// Type name → the features that enable it, sorted; absent when always compiled.
@@ -102,16 +114,22 @@ impl Features {
         }
         let header_types = api.client_headers.iter().map(|header| &header.parameter.ty);
         reach(&mut reached, &definitions, header_types, None);
-        // A type no operation reaches is always compiled, and so is what it holds.
         let unreached: Vec<TypeRef> = api
             .types
             .iter()
             .filter(|def| !reached.contains_key(def.name.as_str()))
             .map(|def| TypeRef::Named(def.name.clone()))
             .collect();
-        reach(&mut reached, &definitions, unreached.iter(), None);
+        let other_types = (!unreached.is_empty()).then(|| OtherTypes {
+            name: names.claim("other-types".to_owned()),
+            count: unreached.len(),
+        });
+        if let Some(other) = &other_types {
+            let feature = BTreeSet::from([other.name.clone()]);
+            reach(&mut reached, &definitions, unreached.iter(), Some(&feature));
+        }
 
-        let every = tags.len();
+        let every = tags.len() + usize::from(other_types.is_some());
         let types = reached
             .into_iter()
             .filter_map(|(name, features)| {
@@ -121,6 +139,7 @@ impl Features {
             .collect();
         Self {
             tags,
+            other_types,
             operations,
             types,
         }
@@ -202,9 +221,10 @@ components:
       type: object
       properties: {rule: {$ref: '#/components/schemas/Rule'}, repo: {$ref: '#/components/schemas/Repo'}}
     Rule: {type: object, properties: {id: {type: string}}}
-    Repo: {type: object, properties: {owner: {$ref: '#/components/schemas/Owner'}}}
+    Repo: {type: object, properties: {owner: {$ref: '#/components/schemas/Owner'}, label: {$ref: '#/components/schemas/Label'}}}
     Owner: {type: object, properties: {login: {type: string}}}
-    Webhook: {type: object, properties: {rule: {$ref: '#/components/schemas/Rule'}}}
+    Webhook: {type: object, properties: {rule: {$ref: '#/components/schemas/Rule'}, label: {$ref: '#/components/schemas/Label'}}}
+    Label: {type: object, properties: {name: {type: string}}}
 "#;
 
     #[test]
@@ -224,21 +244,23 @@ components:
         );
         assert!(features.of_operation("meta").is_empty(), "untagged: always");
         assert_eq!(features.of_type("Alert"), ["code-scanning"]);
+        assert_eq!(features.of_type("Rule"), ["code-scanning", "other-types"]);
+        assert_eq!(features.of_type("Repo"), ["code-scanning", "repos"]);
         assert!(
-            features.of_type("Rule").is_empty(),
-            "a type no operation reaches holds it"
-        );
-        assert!(
-            features.of_type("Repo").is_empty(),
+            features.of_type("Label").is_empty(),
             "every feature reaches it"
         );
         assert!(
             features.of_type("Owner").is_empty(),
             "an untagged operation reaches it"
         );
-        assert!(
-            features.of_type("Webhook").is_empty(),
-            "no operation reaches it"
+        assert_eq!(features.of_type("Webhook"), ["other-types"]);
+        assert_eq!(
+            features.other_types,
+            Some(OtherTypes {
+                name: "other-types".to_owned(),
+                count: 1
+            })
         );
     }
 
