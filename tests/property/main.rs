@@ -405,7 +405,7 @@ fn every_fixture_generates_a_crate_that_compiles_without_warnings() {
 /// A big API's crate is split by tag into cargo features; each must build alone, and so must the
 /// crate with none of them (its untagged operations and shared types).
 #[test]
-fn every_tag_feature_compiles_alone_without_warnings() {
+fn every_tag_feature_compiles_and_documents_alone_without_warnings() {
     let setup = setup();
     harness(setup);
     let mut problems = String::new();
@@ -417,31 +417,35 @@ fn every_tag_feature_compiles_alone_without_warnings() {
         if features.is_empty() {
             continue;
         }
+        // Docs too: they link to operations and types a selection may leave out.
         for feature in features.iter().map(Some).chain([None]) {
-            let mut command =
-                Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-            command
-                .args([
-                    "check",
-                    "--offline",
-                    "--quiet",
-                    "--no-default-features",
-                    "--manifest-path",
-                ])
-                .arg(spec.crate_dir.join("Cargo.toml"))
-                .args(
-                    feature
-                        .map(|feature| ["--features", feature.as_str()])
-                        .into_iter()
-                        .flatten(),
-                )
-                .env("CARGO_TARGET_DIR", &setup.target_dir);
-            checked += 1;
-            let output = command.output().expect("cargo runs");
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            if !output.status.success() || stderr.contains("warning") {
-                problems.push_str(&format!("{} with {feature:?}:\n{stderr}\n", spec.package));
+            for step in ["check", "doc"] {
+                let mut command =
+                    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+                command
+                    .args([step, "--offline", "--quiet", "--no-default-features"])
+                    .arg("--manifest-path")
+                    .arg(spec.crate_dir.join("Cargo.toml"))
+                    .args(
+                        feature
+                            .map(|feature| ["--features", feature.as_str()])
+                            .into_iter()
+                            .flatten(),
+                    )
+                    .env("CARGO_TARGET_DIR", &setup.target_dir);
+                if step == "doc" {
+                    command.arg("--no-deps");
+                }
+                let output = command.output().expect("cargo runs");
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                if !output.status.success() || stderr.contains("warning") {
+                    problems.push_str(&format!(
+                        "cargo {step} of {} with {feature:?}:\n{stderr}\n",
+                        spec.package
+                    ));
+                }
             }
+            checked += 1;
         }
     }
     note(&format!("checked {checked} feature selections"));

@@ -1,13 +1,15 @@
 //! `auth.rs` of a generated crate: one credential type per security scheme, and one trait per set
 //! of schemes that operations accept, which decide what a `Client<C>` can call.
 
-use super::{docs, ident};
+use super::{docs, ident, partial_docs_allowance};
+use crate::model::usage::Usage;
 use crate::model::{Api, CredentialSet, ParameterLocation, SchemeKind, Security, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The `auth` module.
-pub(crate) fn module(api: &Api) -> TokenStream {
+pub(crate) fn module(api: &Api, usage: &Usage<'_>) -> TokenStream {
+    let allowance = partial_docs_allowance(usage);
     let schemes = api
         .security_schemes
         .iter()
@@ -22,6 +24,7 @@ pub(crate) fn module(api: &Api) -> TokenStream {
         //! A [`Client`](crate::Client) is built with one of them, and its type decides which
         //! operations the client has: an operation that does not accept the credential is not a
         //! method of that client, so calling it does not compile.
+        #allowance
         #(#schemes)*
         #(#sets)*
     }

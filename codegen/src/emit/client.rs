@@ -1,6 +1,6 @@
 //! `lib.rs` and `client.rs` of a generated crate: the crate root and the `Client` type.
 
-use super::{docs, ident, rules};
+use super::{docs, ident, partial_docs_allowance, rules};
 use crate::model::naming;
 use crate::model::usage::Usage;
 use crate::model::{Api, ClientHeader, Security, ServerVariable, TypeRef};
@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The crate root.
-pub(crate) fn lib(api: &Api) -> TokenStream {
+pub(crate) fn lib(api: &Api, usage: &Usage<'_>) -> TokenStream {
     let mut lines = vec![format!(
         "A typed async client for the {} (version {}).",
         api.title, api.version
@@ -24,6 +24,23 @@ pub(crate) fn lib(api: &Api) -> TokenStream {
             .filter(|operation| operation.tags.contains(&tag.name))
             .map(|operation| format!("[`Client::{}`]", operation.name))
             .collect();
+        // The crate root is formatted by rustfmt too, where a lint attribute that lets links
+        // to left-out operations pass would be laid out unlike prettyplease does; so with
+        // features, the root names operations without linking them.
+        let feature = usage
+            .features
+            .tags
+            .iter()
+            .find(|feature| feature.tag == tag.name);
+        let methods: Vec<String> = match feature {
+            None => methods,
+            Some(_) => api
+                .operations
+                .iter()
+                .filter(|operation| operation.tags.contains(&tag.name))
+                .map(|operation| format!("`Client::{}`", operation.name))
+                .collect(),
+        };
         if methods.is_empty() && tag.description.is_none() {
             continue;
         }
@@ -35,7 +52,14 @@ pub(crate) fn lib(api: &Api) -> TokenStream {
         }
         if !methods.is_empty() {
             lines.push(String::new());
-            lines.push(format!("Operations: {}.", methods.join(", ")));
+            lines.push(match feature {
+                None => format!("Operations: {}.", methods.join(", ")),
+                Some(feature) => format!(
+                    "Operations (feature `{}`): {}.",
+                    feature.name,
+                    methods.join(", ")
+                ),
+            });
         }
     }
     lines.push(String::new());
@@ -172,8 +196,10 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
         .iter()
         .map(|header| header_setter(header, usage));
     let server_doc = docs::attributes(&server_doc);
+    let allowance = partial_docs_allowance(usage);
     quote! {
         //! The [`Client`] and its operation methods.
+        #allowance
 
         #server_doc
         pub const SERVER_URL: &str = #server_url;

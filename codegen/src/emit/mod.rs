@@ -88,14 +88,14 @@ pub(crate) fn sources(api: &Api) -> Vec<Source> {
 /// The tokens of one piece.
 pub(crate) fn piece(api: &Api, usage: &Usage<'_>, piece: Piece) -> TokenStream {
     match piece {
-        Piece::Lib => client::lib(api),
-        Piece::Auth => auth::module(api),
+        Piece::Lib => client::lib(api, usage),
+        Piece::Auth => auth::module(api, usage),
         Piece::Client => client::module(api, usage, operations::client_methods(api, usage)),
-        Piece::OperationsHeader => operations::header(),
+        Piece::OperationsHeader => operations::header(usage),
         Piece::Operations(start, end) => {
             operations::module_items(usage, &api.operations[start..end])
         }
-        Piece::TypesHeader => types::header(),
+        Piece::TypesHeader => types::header(usage),
         Piece::Types(start, end) => types::module_items(usage, &api.types[start..end]),
         Piece::Builders => types::builders(api, usage),
     }
@@ -148,6 +148,30 @@ fn gated(features: &[String], items: TokenStream) -> TokenStream {
 fn is_doc(attribute: &proc_macro2::Group) -> bool {
     attribute.delimiter() == Delimiter::Bracket
         && matches!(attribute.stream().into_iter().next(), Some(TokenTree::Ident(name)) if name == "doc")
+}
+
+/// For the top of a module file: with some tag features off, doc links to the operations and
+/// types they leave out render as plain text instead of failing the docs build; with every
+/// feature on, every link is still checked. Nothing for a crate without features.
+fn partial_docs_allowance(usage: &Usage<'_>) -> TokenStream {
+    let features = &usage.features;
+    let all: Vec<&str> = features
+        .tags
+        .iter()
+        .map(|feature| feature.name.as_str())
+        .chain(
+            features
+                .other_types
+                .as_ref()
+                .map(|other| other.name.as_str()),
+        )
+        .collect();
+    if all.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #![cfg_attr(not(all(#(feature = #all),*)), allow(rustdoc::broken_intra_doc_links))]
+    }
 }
 
 /// An identifier from a model name, which naming has already made valid and non-reserved.

@@ -4,7 +4,7 @@
 use super::docs;
 use super::rules;
 use super::types::Scope;
-use super::{gated, ident, type_tokens};
+use super::{gated, ident, partial_docs_allowance, type_tokens};
 use crate::model::usage::Usage;
 use crate::model::{
     Api, ErrorResponse, Idempotency, NextPage, Operation, Pagination, Parameter, ParameterLocation,
@@ -14,12 +14,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The module documentation of `operations.rs`.
-pub(crate) fn header() -> TokenStream {
+pub(crate) fn header(usage: &Usage<'_>) -> TokenStream {
+    let allowance = partial_docs_allowance(usage);
     quote! {
         //! One request builder per operation, and the errors each operation documents.
         //!
         //! Start a request with the matching [`Client`](crate::Client) method, set optional
         //! parameters on the builder, then `send().await` it.
+        #allowance
     }
 }
 

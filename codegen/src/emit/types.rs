@@ -3,7 +3,7 @@
 
 use super::docs;
 use super::rules;
-use super::{gated, ident, type_tokens};
+use super::{gated, ident, partial_docs_allowance, type_tokens};
 use crate::model::usage::Usage;
 use crate::model::{
     Api, EnumVariant, Field, IntegerVariant, Literal, Presence, TypeDef, TypeKind, TypeRef,
@@ -13,9 +13,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The module documentation of `types.rs`.
-pub(crate) fn header() -> TokenStream {
+pub(crate) fn header(usage: &Usage<'_>) -> TokenStream {
+    let allowance = partial_docs_allowance(usage);
     quote! {
         //! Every schema of the API as a Rust type.
+        #allowance
     }
 }
 

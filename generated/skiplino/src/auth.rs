@@ -4,6 +4,18 @@
 //! A [`Client`](crate::Client) is built with one of them, and its type decides which
 //! operations the client has: an operation that does not accept the credential is not a
 //! method of that client, so calling it does not compile.
+#![cfg_attr(
+    not(
+        all(
+            feature = "branches",
+            feature = "services",
+            feature = "tickets",
+            feature = "customers",
+            feature = "other-types"
+        )
+    ),
+    allow(rustdoc::broken_intra_doc_links)
+)]
 /// A credential of the `publicKey` security scheme: a token sent as `Authorization: Bearer <token>`.
 ///
 /// Public company API key sent as `Authorization: Bearer <key>`. It is only accepted by the read-only operations that list it. The documentation does not state a prefix for public keys.

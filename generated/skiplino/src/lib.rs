@@ -13,25 +13,25 @@
 //!
 //! The company's active branches and the services each branch offers.
 //!
-//! Operations: [`Client::list_active_branches`], [`Client::get_branch_service_tree`].
+//! Operations (feature `branches`): `Client::list_active_branches`, `Client::get_branch_service_tree`.
 //!
 //! ## Services
 //!
 //! Appointment availability of individual services.
 //!
-//! Operations: [`Client::get_available_slots`].
+//! Operations (feature `services`): `Client::get_available_slots`.
 //!
 //! ## Tickets
 //!
 //! Booking, tracking, cancelling and rescheduling queue and appointment tickets.
 //!
-//! Operations: [`Client::book_ticket`], [`Client::fetch_ticket`], [`Client::cancel_ticket`], [`Client::reschedule_appointment`].
+//! Operations (feature `tickets`): `Client::book_ticket`, `Client::fetch_ticket`, `Client::cancel_ticket`, `Client::reschedule_appointment`.
 //!
 //! ## Customers
 //!
 //! The company's customer directory and each customer's ticket history.
 //!
-//! Operations: [`Client::create_customer`], [`Client::list_customers`], [`Client::fetch_customer`], [`Client::update_customer`], [`Client::delete_customer`], [`Client::list_customer_tickets`].
+//! Operations (feature `customers`): `Client::create_customer`, `Client::list_customers`, `Client::fetch_customer`, `Client::update_customer`, `Client::delete_customer`, `Client::list_customer_tickets`.
 //!
 //! Start with [`Client`]: each operation is a method that returns a request builder; [`types`] holds every schema and [`operations`] the builders and their error types.
 #[rustfmt::skip]

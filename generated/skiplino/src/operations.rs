@@ -3,6 +3,18 @@
 //!
 //! Start a request with the matching [`Client`](crate::Client) method, set optional
 //! parameters on the builder, then `send().await` it.
+#![cfg_attr(
+    not(
+        all(
+            feature = "branches",
+            feature = "services",
+            feature = "tickets",
+            feature = "customers",
+            feature = "other-types"
+        )
+    ),
+    allow(rustdoc::broken_intra_doc_links)
+)]
 /// A `GET /branches` request, started by [`Client::list_active_branches`](crate::Client::list_active_branches).
 #[cfg(feature = "branches")]
 #[derive(Debug, Clone)]
