@@ -57,7 +57,7 @@ pub fn load(text: &str) -> Result<Loaded, LoadError> {
     // Pointers found in the expanded document name the nodes the user wrote.
     match read(value) {
         Ok(Loaded { mut api, warnings }) => {
-            api.untyped = relocations.pointers(api.untyped);
+            relocations.model(&mut api);
             let warnings = relocations.diagnostics(warnings);
             Ok(Loaded { api, warnings })
         }
@@ -70,7 +70,7 @@ pub fn load(text: &str) -> Result<Loaded, LoadError> {
     }
 }
 
-/// Reads a parsed document in which every reference is one openapiv3 follows.
+/// Reads a parsed document whose references to nodes other than components are copies by now.
 fn read(mut value: serde_yaml::Value) -> Result<Loaded, LoadError> {
     drop_infinite_numbers(&mut value);
     drop_type_beside_composition(&mut value);

@@ -21,7 +21,7 @@
 //! in another document) is left as it is, for the reader to report.
 
 use super::pointer::Pointer;
-use crate::model::{Diagnostic, Severity};
+use crate::model::{Api, Diagnostic, Severity, TypeKind};
 use serde_yaml::Value;
 use std::collections::HashMap;
 
@@ -101,8 +101,43 @@ impl Relocations {
         relocated
     }
 
+    /// Relocates the pointers the model keeps for the document's reader: the nodes typed as any
+    /// JSON value, and those the generated docs name in their notes (`` `#/…` ``).
+    pub(super) fn model(&self, api: &mut Api) {
+        if self.sources.is_empty() {
+            return;
+        }
+        api.untyped = self.pointers(std::mem::take(&mut api.untyped));
+        for def in &mut api.types {
+            self.notes(&mut def.docs.notes);
+            if let TypeKind::Struct { fields, .. } = &mut def.kind {
+                for field in fields {
+                    self.notes(&mut field.docs.notes);
+                }
+            }
+        }
+    }
+
+    /// Relocates each pointer quoted as `` `#/…` `` in `notes`.
+    fn notes(&self, notes: &mut [String]) {
+        for note in notes {
+            let mut parts = note.split('`');
+            let mut relocated = parts.next().unwrap_or_default().to_owned();
+            for (index, part) in parts.enumerate() {
+                relocated.push('`');
+                // Odd parts (counting from 0) sit between a pair of backticks.
+                if index % 2 == 0 && part.starts_with("#/") {
+                    relocated.push_str(&self.relocate(part));
+                } else {
+                    relocated.push_str(part);
+                }
+            }
+            *note = relocated;
+        }
+    }
+
     /// The pointers relocated, each kept once, in their first order.
-    pub(super) fn pointers(&self, pointers: Vec<String>) -> Vec<String> {
+    fn pointers(&self, pointers: Vec<String>) -> Vec<String> {
         let mut relocated: Vec<String> = Vec::with_capacity(pointers.len());
         for pointer in pointers {
             let pointer = self.relocate(&pointer);
@@ -954,6 +989,20 @@ components:
             ["#/components/schemas/Pet/properties/owner/properties/name"]
         );
         assert_eq!(loaded.api.untyped, warnings);
+        let notes: Vec<&String> = loaded
+            .api
+            .types
+            .iter()
+            .flat_map(|def| match &def.kind {
+                TypeKind::Struct { fields, .. } => fields.as_slice(),
+                _ => &[],
+            })
+            .flat_map(|field| &field.docs.notes)
+            .collect();
+        assert_eq!(notes.len(), 2, "the component's and its copy's: {notes:?}");
+        for note in notes {
+            assert!(note.contains(&format!("`{}`", warnings[0])), "{note}");
+        }
     }
 
     #[test]
