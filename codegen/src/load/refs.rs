@@ -16,8 +16,9 @@
 //! A reference that leads back into itself (a cycle, or a node that contains a reference to
 //! itself), nests copies too deeply, or would grow the document past its limit
 //! ([`GROWTH_LIMIT`]) cannot be copied. In a schema it is left as it is, and the reader types it
-//! as any JSON value with a warning (a recursive shape without a name cannot be a Rust type);
-//! anywhere else it is an error at the pointer of the `$ref`. A reference whose target does not
+//! as any JSON value with a warning (a recursive shape without a name cannot be a Rust type), or
+//! refuses it in an `allOf`, whose parts must be merged; anywhere else it is an error at the
+//! pointer of the `$ref`. A reference whose target does not
 //! exist (or is in another document) is left as it is, for the reader to report.
 
 use super::pointer::Pointer;
@@ -34,10 +35,9 @@ const GROWTH_LIMIT: usize = 100_000;
 const GROWTH_PER_NODE: usize = 8;
 
 /// Nodes copies of schemas may add, beyond [`SCHEMA_GROWTH_PER_NODE`] for each node of the
-/// document. Schemas that
-/// refer into each other can multiply without end, and each copy becomes types of its own; past
-/// this, a schema reference stays a reference (typed as any JSON value), which keeps the
-/// generated crate in proportion to the document.
+/// document. Schemas that refer into each other can multiply without end, and each copy becomes
+/// types of its own; past this, a schema reference stays a reference, which keeps the generated
+/// crate in proportion to the document.
 const SCHEMA_GROWTH_LIMIT: usize = 10_000;
 
 /// Nodes copies of schemas may add for each node the document has, beyond
