@@ -310,7 +310,10 @@ impl<'a> Lowering<'a> {
             }
             None => self.degrade(
                 pointer,
-                &format!("`$ref: {reference}` is not a component schema"),
+                &format!(
+                    "`$ref: {reference}` is not a component schema, and its target is missing, \
+                     in another document, or leads back into itself"
+                ),
             ),
         }
     }

@@ -8,6 +8,7 @@ mod locate;
 mod lower;
 mod normalize;
 mod pointer;
+mod refs;
 
 use crate::model::{Api, Diagnostic, Severity};
 use pointer::Pointer;
@@ -52,6 +53,25 @@ pub fn load(text: &str) -> Result<Loaded, LoadError> {
     if check_version(&value)? == Version::V31 {
         normalize::openapi_31_to_30(&mut value);
     }
+    let relocations = refs::inline_local_references(&mut value).map_err(LoadError::Invalid)?;
+    // Pointers found in the expanded document name the nodes the user wrote.
+    match read(value) {
+        Ok(Loaded { mut api, warnings }) => {
+            relocations.model(&mut api);
+            let warnings = relocations.diagnostics(warnings);
+            Ok(Loaded { api, warnings })
+        }
+        Err(LoadError::Structure { pointer, message }) => Err(LoadError::Structure {
+            pointer: relocations.relocate(&pointer),
+            message,
+        }),
+        Err(LoadError::Invalid(errors)) => Err(LoadError::Invalid(relocations.diagnostics(errors))),
+        Err(error) => Err(error),
+    }
+}
+
+/// Reads a parsed document whose references to nodes other than components are copies by now.
+fn read(mut value: serde_yaml::Value) -> Result<Loaded, LoadError> {
     drop_infinite_numbers(&mut value);
     drop_type_beside_composition(&mut value);
     // openapiv3 asserts on some inputs it does not expect; that must end as an error, not a crash.
