@@ -195,6 +195,13 @@ impl Api {
                 .chain(operation.success.ty.as_ref())
                 .chain(
                     operation
+                        .success
+                        .variants
+                        .iter()
+                        .filter_map(|variant| variant.ty.as_ref()),
+                )
+                .chain(
+                    operation
                         .errors
                         .iter()
                         .filter_map(|error| error.ty.as_ref()),
