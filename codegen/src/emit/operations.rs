@@ -8,8 +8,8 @@ use super::{ident, type_tokens};
 use crate::model::usage::Usage;
 use crate::model::{
     Api, BodyEncoding, ErrorResponse, Idempotency, NextPage, Operation, Pagination, Parameter,
-    ParameterLocation, Presence, RequestBody, Security, StatusCode, SuccessVariant, TypeKind,
-    TypeRef,
+    ParameterLocation, ParameterStyle, Presence, RequestBody, Security, StatusCode, SuccessVariant,
+    TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -450,10 +450,16 @@ fn send(
             } else {
                 quote!(self.#field.as_ref())
             };
-            if matches!(parameter.ty, TypeRef::List(_)) {
-                quote!(query.push_each(#wire, #value);)
-            } else {
-                quote!(query.push(#wire, #value);)
+            let list = matches!(parameter.ty, TypeRef::List(_));
+            match parameter.style {
+                ParameterStyle::DeepObject => quote! {
+                    query.push_deep_object(#wire, #value).map_err(client_runtime::Error::InvalidRequest)?;
+                },
+                ParameterStyle::FormExploded if list => quote!(query.push_each(#wire, #value);),
+                ParameterStyle::SpaceDelimited if list => quote!(query.push_joined(#wire, #value, " ");),
+                ParameterStyle::PipeDelimited if list => quote!(query.push_joined(#wire, #value, "|");),
+                // A list's `ParamValue` is comma-joined.
+                _ => quote!(query.push(#wire, #value);),
             }
         });
         quote! {
@@ -475,6 +481,7 @@ fn send(
             }
         }
     }).collect();
+    let cookies = cookie_statements(required, optional);
     let body = operation.body.as_ref().map(|body| {
         if body.required {
             encode_body(body, &quote!(self.body))
@@ -555,7 +562,8 @@ fn send(
     ));
     let docs = docs::attributes(&lines);
     let error = ident(&error);
-    let mutable = (query.is_some() || !headers.is_empty() || body.is_some()).then(|| quote!(mut));
+    let mutable = (query.is_some() || !headers.is_empty() || body.is_some() || cookies.is_some())
+        .then(|| quote!(mut));
     let (operation_value, operation_ref) = match &operation.idempotent {
         Idempotency::WhenBodyFieldSet(field) => {
             let field = ident(field);
@@ -584,6 +592,7 @@ fn send(
             let #mutable request = self.client.request(&#operation_ref, #path);
             #query
             #(#headers)*
+            #cookies
             #body
             let response = self.client.send(&#operation_ref, request).await?;
             match response.status().as_u16() {
@@ -971,4 +980,31 @@ fn binary_layers(ty: &TypeRef, usage: &Usage<'_>) -> Option<usize> {
         }
         _ => None,
     }
+}
+
+/// The statements sending the cookie parameters, all in one `Cookie` header.
+fn cookie_statements(required: &[&Parameter], optional: &[&Parameter]) -> Option<TokenStream> {
+    let pushes: Vec<TokenStream> = required
+        .iter()
+        .chain(optional)
+        .filter(|parameter| parameter.location == ParameterLocation::Cookie)
+        .map(|parameter| {
+            let wire = &parameter.wire_name;
+            let field = ident(&parameter.name);
+            if parameter.required {
+                quote!(cookies.push(#wire, Some(&self.#field));)
+            } else {
+                quote!(cookies.push(#wire, self.#field.as_ref());)
+            }
+        })
+        .collect();
+    (!pushes.is_empty()).then(|| {
+        quote! {
+            let mut cookies = client_runtime::Cookies::new();
+            #(#pushes)*
+            if let Some(cookie) = cookies.header() {
+                request = request.header(client_runtime::reqwest::header::COOKIE, cookie);
+            }
+        }
+    })
 }

@@ -5,9 +5,9 @@ use crate::model::naming::{self, Namespace};
 use crate::model::{
     Api, BodyEncoding, Bound, ClientHeader, Constraints, CredentialSet, Diagnostic, Docs,
     EnumVariant, ErrorResponse, Field, Idempotency, IntegerVariant, Literal, Method, Operation,
-    Parameter, ParameterLocation, Presence, RequestBody, SchemeKind, Security, SecurityScheme,
-    Server, ServerVariable, Severity, StatusCode, SuccessResponse, SuccessVariant, Tag, TypeDef,
-    TypeKind, TypeRef, UnionVariant,
+    Parameter, ParameterLocation, ParameterStyle, Presence, RequestBody, SchemeKind, Security,
+    SecurityScheme, Server, ServerVariable, Severity, StatusCode, SuccessResponse, SuccessVariant,
+    Tag, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 use crate::model::{pagination, recursion, usage};
 use indexmap::IndexMap;
@@ -1127,13 +1127,7 @@ impl<'a> Lowering<'a> {
                 oa::Parameter::Header { .. } => ParameterLocation::Header,
                 oa::Parameter::Cookie { .. } => ParameterLocation::Cookie,
             };
-            if location == ParameterLocation::Cookie {
-                self.warn(
-                    &pointer,
-                    "cookie parameters are not sent by the generated client; skipped",
-                );
-                continue;
-            }
+            let style = self.parameter_style(parameter, &pointer);
             let hint =
                 NameHint::fresh(format!("{operation_type}{}", naming::type_name(&data.name)));
             let (ty, docs, constraints) = match &data.format {
@@ -1179,9 +1173,40 @@ impl<'a> Lowering<'a> {
                     ..docs
                 },
                 constraints,
+                style,
             });
         }
         parameters
+    }
+
+    /// How the parameter's arrays and objects are spelled; a style the client cannot send is
+    /// warned about and sent in its location's default style.
+    fn parameter_style(&mut self, parameter: &oa::Parameter, pointer: &Pointer) -> ParameterStyle {
+        let explode = parameter.parameter_data_ref().explode;
+        let style = match parameter {
+            oa::Parameter::Query { style, .. } => match style {
+                oa::QueryStyle::Form if explode == Some(false) => Ok(ParameterStyle::CommaJoined),
+                oa::QueryStyle::Form => Ok(ParameterStyle::FormExploded),
+                oa::QueryStyle::SpaceDelimited => Ok(ParameterStyle::SpaceDelimited),
+                oa::QueryStyle::PipeDelimited => Ok(ParameterStyle::PipeDelimited),
+                oa::QueryStyle::DeepObject => Ok(ParameterStyle::DeepObject),
+            },
+            oa::Parameter::Path { style, .. } => match style {
+                oa::PathStyle::Simple => Ok(ParameterStyle::CommaJoined),
+                oa::PathStyle::Label => Err(("label", ParameterStyle::CommaJoined)),
+                oa::PathStyle::Matrix => Err(("matrix", ParameterStyle::CommaJoined)),
+            },
+            oa::Parameter::Header { .. } => Ok(ParameterStyle::CommaJoined),
+            // Cookies carry one value each; arrays are comma-joined as `form` without `explode`.
+            oa::Parameter::Cookie { .. } => Ok(ParameterStyle::CommaJoined),
+        };
+        style.unwrap_or_else(|(name, fallback)| {
+            self.warn(
+                pointer,
+                format!("the `{name}` style is not sent by the generated client; the value is sent in the `simple` style"),
+            );
+            fallback
+        })
     }
 
     fn resolve_parameter(

@@ -540,6 +540,24 @@ pub struct Parameter {
     pub docs: Docs,
     /// Validation rules the document states.
     pub constraints: Constraints,
+    /// How an array or object value is spelled on the wire.
+    pub style: ParameterStyle,
+}
+
+/// How a parameter's array or object value is spelled (OpenAPI's `style` and `explode`); scalars
+/// are spelled alike in every style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    /// Query `form` with `explode` (the default): `tag=a&tag=b`.
+    FormExploded,
+    /// Query `form` without `explode`, and the `simple` style of paths and headers: `a,b`.
+    CommaJoined,
+    /// Query `spaceDelimited`: `tag=a%20b`.
+    SpaceDelimited,
+    /// Query `pipeDelimited`: `tag=a|b`.
+    PipeDelimited,
+    /// Query `deepObject`: `filter[color]=red&filter[size]=9`.
+    DeepObject,
 }
 
 /// A request body.
