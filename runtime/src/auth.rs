@@ -112,10 +112,20 @@ impl Authentication {
                     .append_pair(name, value.expose());
             }
             Self::Cookie { name, value } => {
-                let cookie = format!("{name}={}", value.expose());
+                // One `Cookie` header for all cookies (RFC 6265): the key joins the operation's
+                // cookie parameters, if it has any.
+                let key = format!("{name}={}", value.expose());
+                let cookie = match request
+                    .headers()
+                    .get(reqwest::header::COOKIE)
+                    .and_then(|existing| existing.to_str().ok())
+                {
+                    Some(existing) => format!("{existing}; {key}"),
+                    None => key,
+                };
                 if let Ok(mut value) = HeaderValue::from_str(&cookie) {
                     value.set_sensitive(true);
-                    request.headers_mut().append(reqwest::header::COOKIE, value);
+                    request.headers_mut().insert(reqwest::header::COOKIE, value);
                 }
             }
             Self::OAuth2(cache) => {
@@ -256,6 +266,28 @@ mod tests {
             assert_eq!(error.to_string(), message);
             assert!(!format!("{error:?}").contains("do_not_print"));
         }
+    }
+
+    #[tokio::test]
+    async fn a_cookie_key_joins_the_cookies_already_set() {
+        let http = reqwest::Client::new();
+        let mut request = http
+            .get("https://api.example.com/things")
+            .header(reqwest::header::COOKIE, "lang=en")
+            .build()
+            .expect("a request");
+        let key = Authentication::Cookie {
+            name: "session".to_owned(),
+            value: Secret::from(KEY),
+        };
+        key.apply(&http, &mut request).await.expect("applied");
+        let cookies: Vec<_> = request
+            .headers()
+            .get_all(reqwest::header::COOKIE)
+            .iter()
+            .collect();
+        assert_eq!(cookies.len(), 1);
+        assert_eq!(cookies[0], format!("lang=en; session={KEY}").as_str());
     }
 
     #[test]

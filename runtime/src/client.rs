@@ -7,6 +7,7 @@ use crate::response::Response;
 use crate::retry::{RetryPolicy, retryable_transport};
 use crate::secret::Secret;
 use crate::validate::{Rule, ValidationError};
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -415,6 +416,15 @@ fn fill_placeholders(template: &str, variables: &[(String, String)]) -> String {
         })
 }
 
+/// A body as UTF-8 text; the error says why not, in the type [`Error::Decode`] carries.
+fn utf8(body: &Bytes) -> Result<String, serde_json::Error> {
+    String::from_utf8(body.to_vec()).map_err(|error| {
+        <serde_json::Error as serde::de::Error>::custom(format!(
+            "the text body is not UTF-8: {error}"
+        ))
+    })
+}
+
 /// A response whose status is known and whose body has been read.
 ///
 /// Its decoding methods return the whole response inside the error on failure, by design: the
@@ -440,6 +450,26 @@ impl ReceivedResponse {
         }
     }
 
+    /// A `text/*` success body, which must be UTF-8.
+    #[allow(clippy::result_large_err)]
+    pub fn text<E>(self) -> Result<Response<String>, Error<E>> {
+        let raw = self.raw;
+        match utf8(&raw.body) {
+            Ok(body) => Ok(Response::new(raw.status, raw.headers, body)),
+            Err(source) => Err(Error::Decode { raw, source }),
+        }
+    }
+
+    /// A success body of any other media type, as received.
+    #[allow(clippy::result_large_err)]
+    pub fn bytes<E>(self) -> Result<Response<Bytes>, Error<E>> {
+        Ok(Response::new(
+            self.raw.status,
+            self.raw.headers,
+            self.raw.body,
+        ))
+    }
+
     /// A success without a body the client reads.
     #[allow(clippy::result_large_err)]
     pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
@@ -457,6 +487,28 @@ impl ReceivedResponse {
             }),
             Err(source) => Error::Decode { raw, source },
         }
+    }
+
+    /// A documented `text/*` error body (UTF-8), wrapped with `variant`.
+    pub fn error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
+        let raw = self.raw;
+        match utf8(&raw.body) {
+            Ok(body) => Error::Api(ApiError {
+                status: raw.status,
+                headers: raw.headers,
+                body: variant(body),
+            }),
+            Err(source) => Error::Decode { raw, source },
+        }
+    }
+
+    /// A documented error body of any other media type, as received, wrapped with `variant`.
+    pub fn error_bytes<E>(self, variant: impl FnOnce(Bytes) -> E) -> Error<E> {
+        Error::Api(ApiError {
+            status: self.raw.status,
+            headers: self.raw.headers,
+            body: variant(self.raw.body),
+        })
     }
 
     /// A documented error without a body the client reads.

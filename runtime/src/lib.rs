@@ -6,6 +6,7 @@
 //! pagination and the error type.
 
 pub mod auth;
+pub mod body;
 mod client;
 pub mod double_option;
 mod error;
@@ -20,12 +21,14 @@ pub mod tagged;
 pub mod validate;
 
 pub use auth::{Authentication, Credential, KeyError, NoCredential};
+pub use body::{Binary, Multipart};
+pub use bytes::{self, Bytes};
 pub use client::{BuildError, ClientConfig, HttpClient, Operation, ReceivedResponse};
 pub use error::{ApiError, Error, RawResponse};
 pub use futures_core::Stream;
 pub use oauth2::{ClientCredentials, TokenCache, TokenError};
 pub use pagination::Page;
-pub use params::{ParamValue, Query, encode_path_segment};
+pub use params::{Cookies, ParamValue, Query, encode_path_segment};
 pub use reqwest::{self, Method, StatusCode, header::HeaderMap};
 pub use response::Response;
 pub use retry::RetryPolicy;

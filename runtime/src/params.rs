@@ -1,11 +1,17 @@
 //! Encoding parameter values for paths, query strings and headers.
 
+use crate::validate::{Rule, ValidationError};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 /// A value that can be sent as a path, query or header parameter.
 pub trait ParamValue {
     /// The value's text on the wire (before any percent-encoding).
     fn to_param(&self) -> String;
+
+    /// The value as one path segment, percent-encoded.
+    fn to_path_segment(&self) -> String {
+        utf8_percent_encode(&self.to_param(), PATH_SEGMENT).to_string()
+    }
 }
 
 impl ParamValue for String {
@@ -23,6 +29,10 @@ impl ParamValue for str {
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
+    }
+
+    fn to_path_segment(&self) -> String {
+        (**self).to_path_segment()
     }
 }
 
@@ -46,6 +56,20 @@ impl ParamValue for chrono::DateTime<chrono::Utc> {
 impl ParamValue for chrono::NaiveDate {
     fn to_param(&self) -> String {
         self.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// Items comma-joined: the `simple` style of paths and headers, and `form` without `explode`.
+impl<T: ParamValue> ParamValue for Vec<T> {
+    fn to_param(&self) -> String {
+        let items: Vec<String> = self.iter().map(ParamValue::to_param).collect();
+        items.join(",")
+    }
+
+    /// Each item encoded on its own, so the commas between them stay delimiters.
+    fn to_path_segment(&self) -> String {
+        let items: Vec<String> = self.iter().map(ParamValue::to_path_segment).collect();
+        items.join(",")
     }
 }
 
@@ -92,13 +116,13 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
 
 /// A value made safe to stand as one path segment: `a/b c` → `a%2Fb%20c`.
 pub fn encode_path_segment(value: &impl ParamValue) -> String {
-    utf8_percent_encode(&value.to_param(), PATH_SEGMENT).to_string()
+    value.to_path_segment()
 }
 
 /// Query pairs in the order they are pushed; absent values are left out.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
-    pairs: Vec<(&'static str, String)>,
+    pairs: Vec<(String, String)>,
 }
 
 impl Query {
@@ -110,20 +134,119 @@ impl Query {
     /// Adds `name=value` when `value` is present.
     pub fn push(&mut self, name: &'static str, value: Option<&impl ParamValue>) {
         if let Some(value) = value {
-            self.pairs.push((name, value.to_param()));
+            self.pairs.push((name.to_owned(), value.to_param()));
         }
+    }
+
+    /// Adds `name=a<separator>b` for a list (`spaceDelimited` with `" "`, `pipeDelimited` with
+    /// `"|"`).
+    pub fn push_joined<T: ParamValue>(
+        &mut self,
+        name: &'static str,
+        values: Option<&Vec<T>>,
+        separator: &str,
+    ) {
+        if let Some(values) = values {
+            let items: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+            self.pairs.push((name.to_owned(), items.join(separator)));
+        }
+    }
+
+    /// Adds an object in the `deepObject` style, by its JSON form: `name[key]=value` per
+    /// property (keys sorted), `name[key][inner]=value` for nested objects, an array repeating
+    /// its pair once per item, `null` left out; a scalar is `name=value`. An array of arrays or
+    /// of objects has no such spelling and is refused.
+    pub fn push_deep_object(
+        &mut self,
+        name: &'static str,
+        value: Option<&impl serde::Serialize>,
+    ) -> Result<(), ValidationError> {
+        let Some(value) = value else {
+            return Ok(());
+        };
+        let refuse = || ValidationError::new(name, Rule::Unencodable("a deepObject query"));
+        let value = serde_json::to_value(value).map_err(|_| refuse())?;
+        deep_object(name.to_owned(), value, true, &mut self.pairs).ok_or_else(refuse)
     }
 
     /// Adds `name=item` once per item (the `form` style with `explode`, OpenAPI's default).
     pub fn push_each<T: ParamValue>(&mut self, name: &'static str, values: Option<&Vec<T>>) {
         for value in values.into_iter().flatten() {
-            self.pairs.push((name, value.to_param()));
+            self.pairs.push((name.to_owned(), value.to_param()));
         }
     }
 
     /// The pairs, for `reqwest::RequestBuilder::query`.
-    pub fn pairs(&self) -> &[(&'static str, String)] {
+    pub fn pairs(&self) -> &[(String, String)] {
         &self.pairs
+    }
+}
+
+/// Pushes the pairs spelling `value` at `key` in the `deepObject` style; `None` when it has no
+/// such spelling. Arrays hold only scalars: `arrays_allowed` is false inside one.
+fn deep_object(
+    key: String,
+    value: serde_json::Value,
+    arrays_allowed: bool,
+    pairs: &mut Vec<(String, String)>,
+) -> Option<()> {
+    use serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::Object(properties) if arrays_allowed => {
+            for (name, value) in properties {
+                deep_object(format!("{key}[{name}]"), value, true, pairs)?;
+            }
+        }
+        Value::Array(items) if arrays_allowed => {
+            for item in items {
+                deep_object(key.clone(), item, false, pairs)?;
+            }
+        }
+        Value::Object(_) | Value::Array(_) => return None,
+        scalar => pairs.push((key, scalar.to_param())),
+    }
+    Some(())
+}
+
+/// Characters escaped in a cookie's name or value: whatever RFC 6265 leaves out of a
+/// cookie-octet, and `%` itself so the encoding can be undone.
+const COOKIE_OCTET: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%')
+    .add(b'=');
+
+/// Cookie parameters, sent together in one `Cookie` header: `a=1; b=2`, each name and value
+/// percent-encoded where a cookie could not carry it as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cookies {
+    pairs: Vec<String>,
+}
+
+impl Cookies {
+    /// No cookies yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `name=value` when `value` is present.
+    pub fn push(&mut self, name: &'static str, value: Option<&impl ParamValue>) {
+        if let Some(value) = value {
+            self.pairs.push(format!(
+                "{}={}",
+                utf8_percent_encode(name, COOKIE_OCTET),
+                utf8_percent_encode(&value.to_param(), COOKIE_OCTET)
+            ));
+        }
+    }
+
+    /// The `Cookie` header's value, when any cookie was added.
+    pub fn header(&self) -> Option<String> {
+        (!self.pairs.is_empty()).then(|| self.pairs.join("; "))
     }
 }
 
@@ -137,6 +260,7 @@ mod tests {
         assert_eq!(encode_path_segment(&"a/b c?d#e"), "a%2Fb%20c%3Fd%23e");
         assert_eq!(encode_path_segment(&"..%2F"), "..%252F");
         assert_eq!(encode_path_segment(&"T-12_3.x~"), "T-12_3.x~");
+        assert_eq!(encode_path_segment(&vec!["a,b", "c"]), "a%2Cb,c");
     }
 
     #[test]
@@ -151,13 +275,65 @@ mod tests {
         query.push("page", Some(&2_i64));
         query.push("search", None::<&String>);
         query.push_each("tag", Some(&vec!["a".to_owned(), "b".to_owned()]));
+        let pairs: Vec<(&str, &str)> = query
+            .pairs()
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(pairs, [("page", "2"), ("tag", "a"), ("tag", "b")]);
+    }
+
+    fn pairs(query: &Query) -> Vec<String> {
+        query
+            .pairs()
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect()
+    }
+
+    #[test]
+    fn lists_join_as_their_style_says() {
+        let tags = vec!["a".to_owned(), "b c".to_owned()];
+        let mut query = Query::new();
+        query.push("csv", Some(&tags));
+        query.push_joined("space", Some(&tags), " ");
+        query.push_joined("pipe", Some(&tags), "|");
+        assert_eq!(pairs(&query), ["csv=a,b c", "space=a b c", "pipe=a|b c"]);
+    }
+
+    #[test]
+    fn deep_objects_name_each_property_in_brackets() {
+        let filter = serde_json::json!({"color": "red", "size": {"min": 1}, "tags": ["x", "y"], "gone": null});
+        let mut query = Query::new();
+        query
+            .push_deep_object("filter", Some(&filter))
+            .expect("encodes");
         assert_eq!(
-            query.pairs(),
+            pairs(&query),
             [
-                ("page", "2".to_owned()),
-                ("tag", "a".to_owned()),
-                ("tag", "b".to_owned())
+                "filter[color]=red",
+                "filter[size][min]=1",
+                "filter[tags]=x",
+                "filter[tags]=y"
             ]
+        );
+        let nested = serde_json::json!({"grid": [[1]]});
+        let error = query
+            .push_deep_object("filter", Some(&nested))
+            .expect_err("an array of arrays");
+        assert_eq!(error.path(), "filter");
+    }
+
+    #[test]
+    fn cookie_values_cannot_end_their_cookie_early() {
+        let mut cookies = Cookies::new();
+        assert_eq!(cookies.header(), None);
+        cookies.push("session", Some(&"a b;c=d,é%"));
+        cookies.push("lang", Some(&"en"));
+        cookies.push("unset", None::<&String>);
+        assert_eq!(
+            cookies.header().as_deref(),
+            Some("session=a%20b%3Bc%3Dd%2C%C3%A9%25; lang=en")
         );
     }
 }

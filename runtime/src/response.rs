@@ -49,6 +49,16 @@ impl<T> Response<T> {
         &self.body
     }
 
+    /// The same response with its body turned by `f`, e.g. into a variant of an operation's
+    /// enum of success bodies.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+
     /// The decoded body, dropping status and headers.
     pub fn into_body(self) -> T {
         self.body

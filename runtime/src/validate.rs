@@ -81,6 +81,8 @@ pub enum Rule {
     MaxItems(u64),
     /// A header value must be sendable in HTTP: no control characters or line breaks.
     HeaderValue,
+    /// The value has no encoding in this media type (a nested object in a form body, say).
+    Unencodable(&'static str),
 }
 
 impl fmt::Display for Rule {
@@ -112,6 +114,7 @@ impl fmt::Display for Rule {
             Self::HeaderValue => f.write_str(
                 "must be sendable in an HTTP header (no control characters or line breaks)",
             ),
+            Self::Unencodable(media_type) => write!(f, "cannot be sent as {media_type}"),
             Self::ListedProperty => f.write_str(
                 "is a listed property: set it with its own method, not as an additional one",
             ),
@@ -156,6 +159,13 @@ impl ValidationError {
     /// The same error, for a value found in the property `field` of an enclosing object.
     pub fn in_field(self, field: &'static str) -> Self {
         self.within(PathSegment::Field(field))
+    }
+
+    /// The same error, for a value found under `key` of an enclosing map or body.
+    pub(crate) fn with_key(self, key: String) -> Self {
+        let mut error = self;
+        error.path.push(PathSegment::Key(key));
+        error
     }
 
     fn within(mut self, segment: PathSegment) -> Self {

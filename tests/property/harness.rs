@@ -46,21 +46,36 @@ pub(crate) struct Harness {
     pub(crate) warnings: String,
 }
 
-/// Writes the harness crate into `dir`; files whose contents did not change are left alone, so
-/// cargo does not rebuild.
+/// The harness's package name.
+pub(crate) const PACKAGE: &str = "property-harness";
+
+/// What the fixtures' behaviour tests run on besides the generated crates: the runtime, an async
+/// runtime and a mock server. Dev-dependencies count only in a workspace's own members, which is
+/// why the behaviour tests are the harness's rather than each fixture crate's.
+const BEHAVIOUR_DEV_DEPENDENCIES: &str = "\n[dev-dependencies]\n\
+    tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+    wiremock = \"0.6\"\n";
+
+/// Writes the harness crate into `dir`, with each fixture's behaviour file (`name`, path) as its
+/// integration test `tests/name.rs`; files whose contents did not change are left alone, so cargo
+/// does not rebuild.
 pub(crate) fn write(
     dir: &Path,
     lock: &Path,
     dependencies: &[Dependency<'_>],
+    behaviour: &[(String, PathBuf)],
 ) -> Result<(), String> {
-    let mut manifest = String::from(
-        "[package]\nname = \"property-harness\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+    let mut manifest = format!(
+        "[package]\nname = \"{PACKAGE}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\nserde = \"1\"\nserde_json = \"1\"\n",
     );
+    let runtime = json!(xtask::project_root().join("runtime").display().to_string());
+    let _ = writeln!(manifest, "client-runtime = {{ path = {runtime} }}");
     for dependency in dependencies {
         let path = json!(dependency.dir.display().to_string());
         let _ = writeln!(manifest, "{} = {{ path = {path} }}", dependency.package);
     }
+    manifest.push_str(BEHAVIOUR_DEV_DEPENDENCIES);
     // Not a member of the repository's workspace; no debug info keeps the build small.
     manifest.push_str("\n[workspace]\n\n[profile.dev]\ndebug = false\n");
     let mut arms = String::new();
@@ -111,6 +126,22 @@ fn main() {{
     };
     write(dir.join("Cargo.toml"), &manifest)?;
     write(dir.join("src").join("main.rs"), &main)?;
+    let tests_dir = dir.join("tests");
+    if let Ok(entries) = std::fs::read_dir(&tests_dir) {
+        for entry in entries.flatten() {
+            let stale = !behaviour
+                .iter()
+                .any(|(name, _)| entry.file_name().to_string_lossy() == format!("{name}.rs"));
+            if stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    for (name, path) in behaviour {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| format!("{}: {error}", path.display()))?;
+        write(tests_dir.join(format!("{name}.rs")), &text)?;
+    }
     // The repository's lock file pins every registry dependency, so nothing is resolved anew.
     let lock = std::fs::read_to_string(lock).map_err(|error| error.to_string())?;
     write(dir.join("Cargo.lock"), &lock)

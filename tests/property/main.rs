@@ -161,7 +161,13 @@ fn prepare() -> Result<Setup, String> {
                 .collect(),
         })
         .collect();
-    harness::write(&harness_dir, &root.join("Cargo.lock"), &dependencies)?;
+    let behaviour = behaviour_tests(&root)?;
+    harness::write(
+        &harness_dir,
+        &root.join("Cargo.lock"),
+        &dependencies,
+        &behaviour,
+    )?;
     let harness = harness::build(&harness_dir, &target_dir);
     note(&format!("built the harness in {:.1?}", started.elapsed()));
     let drawn = pending
@@ -182,6 +188,29 @@ fn prepare() -> Result<Setup, String> {
         harness,
         drawn,
     })
+}
+
+/// Every fixture `name.yaml` with a `name.behaviour.rs` beside it: the behaviour file's name as a
+/// test target (`name`) and its path, sorted.
+fn behaviour_tests(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    let fixtures = root.join("tests").join("fixtures");
+    let mut tests: Vec<(String, PathBuf)> = std::fs::read_dir(&fixtures)
+        .map_err(|error| format!("tests/fixtures: {error}"))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter_map(|path| {
+            let name = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".behaviour.rs")?
+                .to_owned();
+            fixtures
+                .join(format!("{name}.yaml"))
+                .exists()
+                .then_some((name, path))
+        })
+        .collect();
+    tests.sort();
+    Ok(tests)
 }
 
 /// The captured specs with their checked-in crates, and each fixture with a crate generated for
@@ -217,27 +246,22 @@ fn load_specs(root: &Path) -> Result<Vec<Spec>, String> {
             .join(&name);
         xtask::generate(&path, &crate_dir, &package)
             .map_err(|error| format!("{} does not generate: {error}", path.display()))?;
-        install_behaviour_tests(&path, &crate_dir)?;
+        remove_old_behaviour_tests(&crate_dir)?;
         let source = format!("tests/fixtures/{name}.yaml");
         specs.push(load_spec(root, &source, &package, crate_dir, true)?);
     }
     Ok(specs)
 }
 
-/// A fixture `name.yaml` with a `name.behaviour.rs` beside it gets that file as an integration
-/// test of its crate (`tests/behaviour.rs`), which the compile check runs.
-fn install_behaviour_tests(spec: &Path, crate_dir: &Path) -> Result<(), String> {
-    let behaviour = spec.with_extension("behaviour.rs");
+/// Behaviour tests once lived in each fixture crate; they are the harness's now (see
+/// [`harness::write`]), and a copy left from then would not build.
+fn remove_old_behaviour_tests(crate_dir: &Path) -> Result<(), String> {
     let tests_dir = crate_dir.join("tests");
-    let result = if behaviour.exists() {
-        std::fs::create_dir_all(&tests_dir)
-            .and_then(|()| std::fs::copy(&behaviour, tests_dir.join("behaviour.rs")).map(drop))
-    } else if tests_dir.exists() {
+    if tests_dir.exists() {
         std::fs::remove_dir_all(&tests_dir)
-    } else {
-        Ok(())
-    };
-    result.map_err(|error| format!("{}: {error}", tests_dir.display()))
+            .map_err(|error| format!("{}: {error}", tests_dir.display()))?;
+    }
+    Ok(())
 }
 
 /// One spec: its component schemas, converted, with the names of their generated types.
@@ -393,8 +417,13 @@ fn every_fixture_generates_a_crate_that_compiles_without_warnings() {
         &["test"],
         &["doc", "--no-deps"],
     ] {
+        // The behaviour files are the harness's integration tests.
+        let mut packages = fixtures.clone();
+        if step[0] != "doc" {
+            packages.push(harness::PACKAGE);
+        }
         if let Some(output) =
-            harness::cargo_on(&setup.harness_dir, &setup.target_dir, &fixtures, step)
+            harness::cargo_on(&setup.harness_dir, &setup.target_dir, &packages, step)
         {
             problems.push_str(&format!("cargo {}:\n{output}\n", step[0]));
         }

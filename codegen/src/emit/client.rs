@@ -11,7 +11,8 @@ use quote::quote;
 pub(crate) fn lib(api: &Api, usage: &Usage<'_>) -> TokenStream {
     let mut lines = vec![format!(
         "A typed async client for the {} (version {}).",
-        api.title, api.version
+        docs::inline_prose(&api.title),
+        docs::inline_prose(&api.version)
     )];
     if let Some(description) = &api.description {
         lines.push(String::new());
@@ -104,7 +105,11 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
     let (server_url, server_doc) = server_url(api);
     let default_credential = default_credential(api);
     let mut client_lines = vec![
-        format!("A client for the {} (version {}).", api.title, api.version),
+        format!(
+            "A client for the {} (version {}).",
+            docs::inline_prose(&api.title),
+            docs::inline_prose(&api.version)
+        ),
         String::new(),
         "Cloning is cheap: clones share one connection pool, configuration and access-token cache."
             .to_owned(),

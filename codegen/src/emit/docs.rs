@@ -65,6 +65,11 @@ pub(crate) fn prose(description: &str) -> Vec<String> {
     )
 }
 
+/// Short text such as a title, made safe to stand inside a doc sentence, on one line.
+pub(crate) fn inline_prose(text: &str) -> String {
+    sanitize(text).join(" ").trim().to_owned()
+}
+
 /// The rules a value must follow, as a sentence for its docs.
 pub(crate) fn constraint_note(constraints: &Constraints) -> Option<String> {
     let mut rules = Vec::new();

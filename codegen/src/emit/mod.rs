@@ -199,6 +199,8 @@ fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::Binary => quote!(client_runtime::Binary),
+        TypeRef::Bytes => quote!(client_runtime::Bytes),
         TypeRef::List(item) => {
             let item = type_tokens(item, scope);
             quote!(Vec<#item>)

@@ -7,8 +7,9 @@ use super::types::Scope;
 use super::{gated, ident, partial_docs_allowance, type_tokens};
 use crate::model::usage::Usage;
 use crate::model::{
-    Api, ErrorResponse, Idempotency, NextPage, Operation, Pagination, Parameter, ParameterLocation,
-    Security, StatusCode, TypeRef,
+    Api, BodyEncoding, ErrorResponse, Idempotency, NextPage, Operation, Pagination, Parameter,
+    ParameterLocation, ParameterStyle, Presence, RequestBody, Security, StatusCode, SuccessVariant,
+    TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -30,9 +31,10 @@ pub(crate) fn module_items(usage: &Usage<'_>, operations: &[Operation]) -> Token
     let items = operations.iter().map(|operation| {
         let builder = builder(operation, usage);
         let error = error_enum(operation);
+        let success = success_enum(operation);
         gated(
             usage.features.of_operation(&operation.name),
-            quote!(#builder #error),
+            quote!(#builder #success #error),
         )
     });
     quote!(#(#items)*)
@@ -327,6 +329,9 @@ fn builder(operation: &Operation, usage: &Usage<'_>) -> TokenStream {
 
     let check = check(operation, usage);
     let send = send(operation, &required, &optional, check.is_some());
+    let multipart = body
+        .filter(|body| body.encoding == BodyEncoding::Multipart)
+        .map(|body| multipart_parts(body, usage));
     let items = operation
         .pagination
         .as_ref()
@@ -363,6 +368,7 @@ fn builder(operation: &Operation, usage: &Usage<'_>) -> TokenStream {
             #(#setters)*
             #body_setter
             #check
+            #multipart
             #send
             #items
         }
@@ -434,6 +440,10 @@ fn send(
 ) -> TokenStream {
     let error = error_name(operation);
     let success = match &operation.success.ty {
+        _ if !operation.success.variants.is_empty() => {
+            let name = ident(&success_name(operation));
+            quote!(#name)
+        }
         Some(ty) => type_tokens(ty, Scope::Elsewhere),
         None => quote!(()),
     };
@@ -452,10 +462,16 @@ fn send(
             } else {
                 quote!(self.#field.as_ref())
             };
-            if matches!(parameter.ty, TypeRef::List(_)) {
-                quote!(query.push_each(#wire, #value);)
-            } else {
-                quote!(query.push(#wire, #value);)
+            let list = matches!(parameter.ty, TypeRef::List(_));
+            match parameter.style {
+                ParameterStyle::DeepObject => quote! {
+                    query.push_deep_object(#wire, #value).map_err(client_runtime::Error::InvalidRequest)?;
+                },
+                ParameterStyle::FormExploded if list => quote!(query.push_each(#wire, #value);),
+                ParameterStyle::SpaceDelimited if list => quote!(query.push_joined(#wire, #value, " ");),
+                ParameterStyle::PipeDelimited if list => quote!(query.push_joined(#wire, #value, "|");),
+                // A list's `ParamValue` is comma-joined.
+                _ => quote!(query.push(#wire, #value);),
             }
         });
         quote! {
@@ -477,23 +493,19 @@ fn send(
             }
         }
     }).collect();
+    let cookies = cookie_statements(required, optional);
     let body = operation.body.as_ref().map(|body| {
         if body.required {
-            quote!(request = request.json(&self.body);)
+            encode_body(body, &quote!(self.body))
         } else {
+            let encode = encode_body(body, &quote!(body));
             quote! {
-                if let Some(body) = &self.body {
-                    request = request.json(body);
+                if let Some(body) = self.body {
+                    #encode
                 }
             }
         }
     });
-
-    let decode_success = if operation.success.ty.is_some() {
-        quote!(response.json())
-    } else {
-        quote!(response.empty())
-    };
     let mut arms: Vec<TokenStream> = Vec::new();
     // `load` keeps errors in status order, so exact codes come out ascending.
     let errors = &operation.errors;
@@ -503,7 +515,7 @@ fn send(
     {
         arms.push(error_arm(&error, error_response));
     }
-    arms.push(quote!(200..=299 => #decode_success,));
+    arms.extend(success_arms(operation));
     for error_response in errors
         .iter()
         .filter(|e| !matches!(e.status, StatusCode::Code(_)))
@@ -524,6 +536,28 @@ fn send(
         lines.extend(success_docs);
         lines.push(String::new());
     }
+    if !operation.success.variants.is_empty() {
+        lines.push(format!(
+            "The success statuses carry different bodies, so the body is a [`{}`], one variant \
+             per documented status; an undocumented 2xx status is \
+             [`Error::UnexpectedStatus`](client_runtime::Error::UnexpectedStatus).",
+            success_name(operation)
+        ));
+        lines.push(String::new());
+    }
+    if let Some(body) = operation.body.as_ref().filter(|body| {
+        matches!(
+            body.encoding,
+            BodyEncoding::FormUrlEncoded | BodyEncoding::Multipart
+        )
+    }) {
+        lines.push(format!(
+            "The body is sent as `{}`; a value that media type cannot carry is refused before \
+             sending, as [`Error::InvalidRequest`](client_runtime::Error::InvalidRequest).",
+            docs::inline_code(&body.content_type)
+        ));
+        lines.push(String::new());
+    }
     if checked {
         lines.push(
             "A parameter or body that breaks a rule of the API description is refused before \
@@ -540,7 +574,8 @@ fn send(
     ));
     let docs = docs::attributes(&lines);
     let error = ident(&error);
-    let mutable = (query.is_some() || !headers.is_empty() || body.is_some()).then(|| quote!(mut));
+    let mutable = (query.is_some() || !headers.is_empty() || body.is_some() || cookies.is_some())
+        .then(|| quote!(mut));
     let (operation_value, operation_ref) = match &operation.idempotent {
         Idempotency::WhenBodyFieldSet(field) => {
             let field = ident(field);
@@ -569,6 +604,7 @@ fn send(
             let #mutable request = self.client.request(&#operation_ref, #path);
             #query
             #(#headers)*
+            #cookies
             #body
             let response = self.client.send(&#operation_ref, request).await?;
             match response.status().as_u16() {
@@ -630,22 +666,16 @@ fn items(operation: &Operation, pagination: &Pagination) -> TokenStream {
 fn error_arm(error: &str, response: &ErrorResponse) -> TokenStream {
     let error = ident(error);
     let variant = ident(&response.variant);
-    let pattern = match response.status {
-        StatusCode::Code(code) => {
-            let code = proc_macro2::Literal::u16_unsuffixed(code);
-            quote!(#code)
+    let pattern = status_pattern(response.status);
+    match (&response.ty, response.encoding) {
+        (None, _) => quote!(#pattern => Err(response.error_without_body(#error::#variant)),),
+        (Some(_), BodyEncoding::Text) => {
+            quote!(#pattern => Err(response.error_text(#error::#variant)),)
         }
-        StatusCode::Range(class) => {
-            let low = proc_macro2::Literal::u16_unsuffixed(u16::from(class) * 100);
-            let high = proc_macro2::Literal::u16_unsuffixed(u16::from(class) * 100 + 99);
-            quote!(#low..=#high)
+        (Some(_), BodyEncoding::Binary) => {
+            quote!(#pattern => Err(response.error_bytes(#error::#variant)),)
         }
-        StatusCode::Default => quote!(_),
-    };
-    if response.ty.is_some() {
-        quote!(#pattern => Err(response.error(#error::#variant)),)
-    } else {
-        quote!(#pattern => Err(response.error_without_body(#error::#variant)),)
+        (Some(_), _) => quote!(#pattern => Err(response.error(#error::#variant)),),
     }
 }
 
@@ -744,4 +774,249 @@ fn status_text(status: StatusCode) -> String {
         StatusCode::Range(class) => format!("{class}XX"),
         StatusCode::Default => "other than documented".to_owned(),
     }
+}
+
+/// The `match` pattern of a status.
+fn status_pattern(status: StatusCode) -> TokenStream {
+    match status {
+        StatusCode::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusCode::Range(class) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(u16::from(class) * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(u16::from(class) * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusCode::Default => quote!(_),
+    }
+}
+
+/// The call reading a success body of `ty` sent as `encoding`, giving a `Response`.
+fn decode_success(ty: Option<&TypeRef>, encoding: BodyEncoding) -> TokenStream {
+    match (ty, encoding) {
+        (None, _) => quote!(response.empty()),
+        (Some(_), BodyEncoding::Text) => quote!(response.text()),
+        (Some(_), BodyEncoding::Binary) => quote!(response.bytes()),
+        (Some(_), _) => quote!(response.json()),
+    }
+}
+
+/// The `match` arms of the success statuses: every 2xx to the one body type, or each
+/// documented status to its variant of the success enum (exact codes first, as `load` sorts them).
+fn success_arms(operation: &Operation) -> Vec<TokenStream> {
+    let success = &operation.success;
+    if success.variants.is_empty() {
+        let decode = decode_success(success.ty.as_ref(), success.encoding);
+        return vec![quote!(200..=299 => #decode,)];
+    }
+    let name = ident(&success_name(operation));
+    let mut arms: Vec<TokenStream> = success
+        .variants
+        .iter()
+        .map(|variant| {
+            let pattern = status_pattern(variant.status);
+            let decode = decode_success(variant.ty.as_ref(), variant.encoding);
+            let constructor = ident(&variant.variant);
+            match &variant.ty {
+                Some(ty) => {
+                    let ty = type_tokens(ty, Scope::Elsewhere);
+                    quote! {
+                        #pattern => #decode.map(|response: client_runtime::Response<#ty>| {
+                            response.map(#name::#constructor)
+                        }),
+                    }
+                }
+                None => quote!(#pattern => #decode.map(|response| response.map(|()| #name::#constructor)),),
+            }
+        })
+        .collect();
+    let any_2xx = success
+        .variants
+        .iter()
+        .any(|variant| variant.status == StatusCode::Range(2));
+    let default_error = operation
+        .errors
+        .iter()
+        .any(|error| error.status == StatusCode::Default);
+    if !any_2xx && default_error {
+        // An undocumented success is not the `default` error; a guard, since a range arm would
+        // overlap the exact codes above.
+        arms.push(quote!(status if (200..300).contains(&status) => Err(response.unexpected()),));
+    }
+    arms
+}
+
+fn success_name(operation: &Operation) -> String {
+    format!("{}Success", operation.type_name)
+}
+
+/// The enum of success bodies, when the success statuses carry different ones.
+fn success_enum(operation: &Operation) -> Option<TokenStream> {
+    if operation.success.variants.is_empty() {
+        return None;
+    }
+    let name = ident(&success_name(operation));
+    let method = &operation.name;
+    let doc = format!(
+        " The success responses documented for [`Client::{method}`](crate::Client::{method}), \
+         one variant per status."
+    );
+    let variants = operation
+        .success
+        .variants
+        .iter()
+        .map(|variant: &SuccessVariant| {
+            let constructor = ident(&variant.variant);
+            let mut lines = vec![format!("Status {}.", status_text(variant.status))];
+            if let Some(description) = &variant.docs.description {
+                lines.push(String::new());
+                lines.extend(docs::prose(description));
+            }
+            let docs = docs::attributes(&lines);
+            match &variant.ty {
+                Some(ty) => {
+                    let ty = type_tokens(ty, Scope::Elsewhere);
+                    quote!(#docs #constructor(#ty),)
+                }
+                None => quote!(#docs #constructor,),
+            }
+        });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
+}
+
+/// The media type sent with a text or binary body: as the document writes it, or the generic
+/// one for a range such as `image/*`.
+fn concrete_content_type(body: &RequestBody) -> String {
+    if body.content_type.contains('*') {
+        match body.encoding {
+            BodyEncoding::Text => "text/plain".to_owned(),
+            _ => "application/octet-stream".to_owned(),
+        }
+    } else {
+        body.content_type.clone()
+    }
+}
+
+/// Statements adding the request body `value` (an owned expression) to `request`, encoded as its
+/// media type says. Form and multipart bodies that cannot be encoded are refused before sending.
+fn encode_body(body: &RequestBody, value: &TokenStream) -> TokenStream {
+    let content_type = quote!(client_runtime::reqwest::header::CONTENT_TYPE);
+    match body.encoding {
+        BodyEncoding::Json => quote!(request = request.json(&#value);),
+        BodyEncoding::FormUrlEncoded => quote! {
+            let text = client_runtime::body::form_urlencoded(&#value)
+                .map_err(client_runtime::Error::InvalidRequest)?;
+            request = request
+                .header(#content_type, client_runtime::body::FORM_URLENCODED)
+                .body(text);
+        },
+        BodyEncoding::Multipart => quote! {
+            let parts = Self::multipart(&#value).map_err(client_runtime::Error::InvalidRequest)?;
+            request = request.multipart(parts.into_form());
+        },
+        BodyEncoding::Text | BodyEncoding::Binary => {
+            let media_type = concrete_content_type(body);
+            quote!(request = request.header(#content_type, #media_type).body(#value);)
+        }
+    }
+}
+
+/// `multipart()`: the parts of a multipart body, one per property (see
+/// `client_runtime::Multipart`); binary properties are raw parts with their file names.
+fn multipart_parts(body: &RequestBody, usage: &Usage<'_>) -> TokenStream {
+    let ty = type_tokens(&body.ty, Scope::Elsewhere);
+    let mut statements = Vec::new();
+    let struct_fields = match usage.resolve(&body.ty) {
+        TypeRef::Named(name) => match usage.def(name).map(|def| &def.kind) {
+            Some(TypeKind::Struct { fields, additional }) => Some((fields, additional)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match struct_fields {
+        Some((fields, additional)) => {
+            for field in fields {
+                let wire = &field.wire_name;
+                let name = ident(&field.name);
+                let presence_layers = match field.presence {
+                    Presence::Required | Presence::Defaulted => 0,
+                    Presence::Optional | Presence::Nullable => 1,
+                    Presence::OptionalNullable => 2,
+                };
+                statements.push(match binary_layers(&field.ty, usage) {
+                    Some(layers) => {
+                        let flatten = (0..presence_layers + layers).map(|_| quote!(.flatten()));
+                        quote!(parts = parts.binary(#wire, std::iter::once(&body.#name) #(#flatten)*)?;)
+                    }
+                    None => quote!(parts = parts.field(#wire, &body.#name)?;),
+                });
+            }
+            if additional.is_some() {
+                statements.push(quote! {
+                    for (name, value) in &body.additional_properties {
+                        parts = parts.field(name, value)?;
+                    }
+                });
+            }
+        }
+        // A map or free-form object: one part per entry.
+        None => statements.push(quote! {
+            for (name, value) in body {
+                parts = parts.field(name, value)?;
+            }
+        }),
+    }
+    quote! {
+        /// The body as multipart parts, one per property.
+        fn multipart(body: &#ty) -> Result<client_runtime::Multipart, client_runtime::ValidationError> {
+            let mut parts = client_runtime::Multipart::new();
+            #(#statements)*
+            Ok(parts)
+        }
+    }
+}
+
+/// How many `Option`/`Vec` layers wrap a binary value of `ty`, when it holds one.
+fn binary_layers(ty: &TypeRef, usage: &Usage<'_>) -> Option<usize> {
+    match usage.resolve(ty) {
+        TypeRef::Binary => Some(0),
+        TypeRef::List(inner) | TypeRef::Nullable(inner) => {
+            binary_layers(inner, usage).map(|layers| layers + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The statements sending the cookie parameters, all in one `Cookie` header.
+fn cookie_statements(required: &[&Parameter], optional: &[&Parameter]) -> Option<TokenStream> {
+    let pushes: Vec<TokenStream> = required
+        .iter()
+        .chain(optional)
+        .filter(|parameter| parameter.location == ParameterLocation::Cookie)
+        .map(|parameter| {
+            let wire = &parameter.wire_name;
+            let field = ident(&parameter.name);
+            if parameter.required {
+                quote!(cookies.push(#wire, Some(&self.#field));)
+            } else {
+                quote!(cookies.push(#wire, self.#field.as_ref());)
+            }
+        })
+        .collect();
+    (!pushes.is_empty()).then(|| {
+        quote! {
+            let mut cookies = client_runtime::Cookies::new();
+            #(#pushes)*
+            if let Some(cookie) = cookies.header() {
+                request = request.header(client_runtime::reqwest::header::COOKIE, cookie);
+            }
+        }
+    })
 }

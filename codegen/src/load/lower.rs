@@ -3,11 +3,11 @@
 use super::pointer::Pointer;
 use crate::model::naming::{self, Namespace};
 use crate::model::{
-    Api, Bound, ClientHeader, Constraints, CredentialSet, Diagnostic, Docs, EnumVariant,
-    ErrorResponse, Field, Idempotency, IntegerVariant, Literal, Method, Operation, Parameter,
-    ParameterLocation, Presence, RequestBody, SchemeKind, Security, SecurityScheme, Server,
-    ServerVariable, Severity, StatusCode, SuccessResponse, Tag, TypeDef, TypeKind, TypeRef,
-    UnionVariant,
+    Api, BodyEncoding, Bound, ClientHeader, Constraints, CredentialSet, Diagnostic, Docs,
+    EnumVariant, ErrorResponse, Field, Idempotency, IntegerVariant, Literal, Method, Operation,
+    Parameter, ParameterLocation, ParameterStyle, Presence, RequestBody, SchemeKind, Security,
+    SecurityScheme, Server, ServerVariable, Severity, StatusCode, SuccessResponse, SuccessVariant,
+    Tag, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 use crate::model::{pagination, recursion, usage};
 use indexmap::IndexMap;
@@ -405,6 +405,7 @@ impl<'a> Lowering<'a> {
             oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::DateTime) => TypeRef::DateTime,
             oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::Date) => TypeRef::Date,
             oa::VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
+            oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::Binary) => TypeRef::Binary,
             _ => TypeRef::String,
         }
     }
@@ -1129,13 +1130,7 @@ impl<'a> Lowering<'a> {
                 oa::Parameter::Header { .. } => ParameterLocation::Header,
                 oa::Parameter::Cookie { .. } => ParameterLocation::Cookie,
             };
-            if location == ParameterLocation::Cookie {
-                self.warn(
-                    &pointer,
-                    "cookie parameters are not sent by the generated client; skipped",
-                );
-                continue;
-            }
+            let style = self.parameter_style(parameter, &pointer);
             let hint =
                 NameHint::fresh(format!("{operation_type}{}", naming::type_name(&data.name)));
             let (ty, docs, constraints) = match &data.format {
@@ -1181,9 +1176,40 @@ impl<'a> Lowering<'a> {
                     ..docs
                 },
                 constraints,
+                style,
             });
         }
         parameters
+    }
+
+    /// How the parameter's arrays and objects are spelled; a style the client cannot send is
+    /// warned about and sent in its location's default style.
+    fn parameter_style(&mut self, parameter: &oa::Parameter, pointer: &Pointer) -> ParameterStyle {
+        let explode = parameter.parameter_data_ref().explode;
+        let style = match parameter {
+            oa::Parameter::Query { style, .. } => match style {
+                oa::QueryStyle::Form if explode == Some(false) => Ok(ParameterStyle::CommaJoined),
+                oa::QueryStyle::Form => Ok(ParameterStyle::FormExploded),
+                oa::QueryStyle::SpaceDelimited => Ok(ParameterStyle::SpaceDelimited),
+                oa::QueryStyle::PipeDelimited => Ok(ParameterStyle::PipeDelimited),
+                oa::QueryStyle::DeepObject => Ok(ParameterStyle::DeepObject),
+            },
+            oa::Parameter::Path { style, .. } => match style {
+                oa::PathStyle::Simple => Ok(ParameterStyle::CommaJoined),
+                oa::PathStyle::Label => Err(("label", ParameterStyle::CommaJoined)),
+                oa::PathStyle::Matrix => Err(("matrix", ParameterStyle::CommaJoined)),
+            },
+            oa::Parameter::Header { .. } => Ok(ParameterStyle::CommaJoined),
+            // Cookies carry one value each; arrays are comma-joined as `form` without `explode`.
+            oa::Parameter::Cookie { .. } => Ok(ParameterStyle::CommaJoined),
+        };
+        style.unwrap_or_else(|(name, fallback)| {
+            self.warn(
+                pointer,
+                format!("the `{name}` style is not sent by the generated client; the value is sent in the `simple` style"),
+            );
+            fallback
+        })
     }
 
     fn resolve_parameter(
@@ -1216,16 +1242,19 @@ impl<'a> Lowering<'a> {
                 return None;
             }
         };
-        let Some((content_type, media)) = json_media(&body.content) else {
-            let kinds = body.content.keys().cloned().collect::<Vec<_>>().join(", ");
-            self.warn(&body_pointer, format!("request bodies of type {kinds} are not supported; the operation is generated without a body"));
+        let Some((content_type, media, encoding)) = preferred_media(&body.content, false) else {
+            self.warn(
+                &body_pointer,
+                "the request body lists no media type; the operation is generated without a body",
+            );
             return None;
         };
         let media_pointer = body_pointer.join("content").join(content_type);
         let hint = NameHint::fresh(format!("{operation_type}Request"));
         let schema_pointer = media_pointer.join("schema");
-        let (ty, constraints) = match &media.schema {
-            Some(schema) => {
+        let (ty, constraints) = match (&media.schema, encoding) {
+            (_, BodyEncoding::Binary) => (TypeRef::Bytes, Constraints::default()),
+            (Some(schema), _) => {
                 let ty = self.lower_schema(schema, &hint, &schema_pointer);
                 let constraints = match self.resolve_schema(schema, &schema_pointer) {
                     Some((resolved, resolved_pointer)) => {
@@ -1235,18 +1264,46 @@ impl<'a> Lowering<'a> {
                 };
                 (ty, constraints)
             }
-            None => (TypeRef::Json, Constraints::default()),
+            (None, BodyEncoding::Text) => (TypeRef::String, Constraints::default()),
+            (None, _) => (TypeRef::JsonObject, Constraints::default()),
+        };
+        let ty = match encoding {
+            // The text is sent as it is, whatever the schema says it spells.
+            BodyEncoding::Text => TypeRef::String,
+            BodyEncoding::Multipart if !self.is_object_like(&ty) => {
+                self.warn(
+                    &media_pointer,
+                    "a multipart body must be an object, one part per property; the operation is generated without a body",
+                );
+                return None;
+            }
+            _ => ty,
         };
         Some(RequestBody {
             ty,
             required: body.required,
             content_type: content_type.clone(),
+            encoding,
             docs: Docs {
                 description: non_empty(&body.description),
                 ..Docs::default()
             },
             constraints,
         })
+    }
+
+    /// Whether a value of `ty` is an object whose properties can each become a part: a struct,
+    /// a map or a free-form object.
+    fn is_object_like(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Map(_) | TypeRef::JsonObject => true,
+            TypeRef::Named(name) => match self.named_kind(name) {
+                Some(TypeKind::Struct { .. }) => true,
+                Some(TypeKind::Alias(target)) => self.is_object_like(&target.clone()),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn lower_responses(
@@ -1278,11 +1335,8 @@ impl<'a> Lowering<'a> {
         }
         keyed.sort_by_key(|(status, _, _)| *status);
 
-        let mut success = SuccessResponse {
-            status: None,
-            ty: None,
-            docs: Docs::default(),
-        };
+        let mut successes: Vec<SuccessVariant> = Vec::new();
+        let mut success_names = Namespace::new();
         let mut errors = Vec::new();
         let mut variant_names = Namespace::new();
         for (status, response, response_pointer) in keyed {
@@ -1305,57 +1359,71 @@ impl<'a> Lowering<'a> {
                 description: non_empty(&Some(response.description.clone())),
                 ..Docs::default()
             };
-            if status.is_success() {
-                if success.status.is_some() {
-                    // Every 2xx decodes as the first one's body; warn when a later one has a JSON
-                    // body the first lacks, since that body is then never read.
-                    if json_media(&response.content).is_some() && success.ty.is_none() {
-                        self.warn(
-                            &response_pointer,
-                            "only the first success response's body is decoded",
-                        );
-                    }
-                    continue;
-                }
-                let hint = NameHint::fresh(format!("{operation_type}Response"));
-                success = SuccessResponse {
-                    status: Some(status),
-                    ty: self.lower_response_body(response, &hint, &resolved_pointer),
-                    docs,
-                };
-            } else {
-                let variant = variant_names.claim(match status {
+            let variant = |names: &mut Namespace| {
+                names.claim(match status {
                     StatusCode::Code(code) => naming::status_variant_name(code),
+                    StatusCode::Range(2) => "Success".to_owned(),
                     StatusCode::Range(4) => "ClientError".to_owned(),
                     StatusCode::Range(5) => "ServerError".to_owned(),
                     StatusCode::Range(class) => format!("Status{class}xx"),
                     StatusCode::Default => "Default".to_owned(),
+                })
+            };
+            if status.is_success() {
+                let variant = variant(&mut success_names);
+                // The first success keeps the name it had when it was the only body decoded.
+                let hint = if successes.is_empty() {
+                    NameHint::fresh(format!("{operation_type}Response"))
+                } else {
+                    NameHint::fresh(format!("{operation_type}{variant}Response"))
+                };
+                let (ty, encoding) = self.lower_response_body(response, &hint, &resolved_pointer);
+                successes.push(SuccessVariant {
+                    status,
+                    variant,
+                    ty,
+                    encoding,
+                    docs,
                 });
+            } else {
+                let variant = variant(&mut variant_names);
                 let hint = NameHint::fresh(format!("{operation_type}{variant}Response"));
-                let ty = self.lower_response_body(response, &hint, &resolved_pointer);
+                let (ty, encoding) = self.lower_response_body(response, &hint, &resolved_pointer);
                 errors.push(ErrorResponse {
                     status,
                     variant,
                     ty,
+                    encoding,
                     docs,
                 });
             }
         }
-        (success, errors)
+        (success_response(successes), errors)
     }
 
+    /// The body of a response and how to read it: JSON by its schema, text as a `String`, any
+    /// other media type as bytes; `None` when it has no content.
     fn lower_response_body(
         &mut self,
         response: &'a oa::Response,
         hint: &NameHint,
         pointer: &Pointer,
-    ) -> Option<TypeRef> {
-        let (content_type, media) = json_media(&response.content)?;
-        let schema_pointer = pointer.join("content").join(content_type).join("schema");
-        Some(match &media.schema {
-            Some(schema) => self.lower_schema(schema, hint, &schema_pointer),
-            None => TypeRef::Json,
-        })
+    ) -> (Option<TypeRef>, BodyEncoding) {
+        let Some((content_type, media, encoding)) = preferred_media(&response.content, true) else {
+            return (None, BodyEncoding::Json);
+        };
+        let ty = match encoding {
+            BodyEncoding::Text => TypeRef::String,
+            BodyEncoding::Json => {
+                let schema_pointer = pointer.join("content").join(content_type).join("schema");
+                match &media.schema {
+                    Some(schema) => self.lower_schema(schema, hint, &schema_pointer),
+                    None => TypeRef::Json,
+                }
+            }
+            _ => TypeRef::Bytes,
+        };
+        (Some(ty), encoding)
     }
 
     /// Whether the operation may be repeated: by its method, or as its `x-idempotent` or
@@ -1804,11 +1872,87 @@ fn resolve_component<'a, T>(
     Err((pointer.clone(), reason))
 }
 
-fn json_media(content: &IndexMap<String, oa::MediaType>) -> Option<(&String, &oa::MediaType)> {
-    content.iter().find(|(media_type, _)| {
-        let essence = media_type.split(';').next().unwrap_or_default().trim();
-        essence == "application/json" || essence.ends_with("+json")
-    })
+/// What a call returns on success: the one body every success status shares, or one variant
+/// per status when their bodies differ.
+fn success_response(mut successes: Vec<SuccessVariant>) -> SuccessResponse {
+    let shared = successes.windows(2).all(|pair| {
+        (&pair[0].ty, pair[0].encoding) == (&pair[1].ty, pair[1].encoding)
+            || (pair[0].ty.is_none() && pair[1].ty.is_none())
+    });
+    if shared || successes.len() < 2 {
+        let first = successes.drain(..).next();
+        return match first {
+            Some(first) => SuccessResponse {
+                status: Some(first.status),
+                ty: first.ty,
+                encoding: first.encoding,
+                docs: first.docs,
+                variants: Vec::new(),
+            },
+            None => SuccessResponse {
+                status: None,
+                ty: None,
+                encoding: BodyEncoding::Json,
+                docs: Docs::default(),
+                variants: Vec::new(),
+            },
+        };
+    }
+    SuccessResponse {
+        status: successes.first().map(|first| first.status),
+        ty: None,
+        encoding: BodyEncoding::Json,
+        docs: Docs::default(),
+        variants: successes,
+    }
+}
+
+/// How a media type is written or read.
+fn encoding_of(media_type: &str) -> BodyEncoding {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::FormUrlEncoded
+    } else if essence == "multipart/form-data" {
+        BodyEncoding::Multipart
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Binary
+    }
+}
+
+/// The media type a body is sent (or, with `response`, read) as, by preference: JSON, form,
+/// multipart, text, then anything else as raw bytes; the first listed among equals. A response
+/// reads a form as text and multipart as bytes.
+fn preferred_media(
+    content: &IndexMap<String, oa::MediaType>,
+    response: bool,
+) -> Option<(&String, &oa::MediaType, BodyEncoding)> {
+    let rank = |encoding: BodyEncoding| match encoding {
+        BodyEncoding::Json => 0,
+        BodyEncoding::FormUrlEncoded => 1,
+        BodyEncoding::Multipart => 2,
+        BodyEncoding::Text => 3,
+        BodyEncoding::Binary => 4,
+    };
+    content
+        .iter()
+        .map(|(media_type, media)| {
+            let encoding = match (encoding_of(media_type), response) {
+                (BodyEncoding::FormUrlEncoded, true) => BodyEncoding::Text,
+                (BodyEncoding::Multipart, true) => BodyEncoding::Binary,
+                (encoding, _) => encoding,
+            };
+            (media_type, media, encoding)
+        })
+        .min_by_key(|(_, _, encoding)| rank(*encoding))
 }
 
 fn location_key(parameter: &oa::Parameter) -> &'static str {
@@ -1856,6 +2000,8 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::DateTime => "DateTime".to_owned(),
         TypeRef::Date => "Date".to_owned(),
         TypeRef::Uuid => "Uuid".to_owned(),
+        TypeRef::Binary => "Binary".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
         TypeRef::List(_) => "List".to_owned(),
         TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name_for(inner, index),

@@ -301,6 +301,12 @@ pub enum TypeRef {
     Date,
     /// A UUID.
     Uuid,
+    /// A `format: binary` string: raw bytes with the file name and media type a multipart part
+    /// carries (`client_runtime::Binary`).
+    Binary,
+    /// A whole request or response body of a media type other than JSON, form or text, as raw
+    /// bytes.
+    Bytes,
     /// `Vec<T>`.
     List(Box<TypeRef>),
     /// A map from string keys.
@@ -414,7 +420,7 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// Path, query and header parameters, path-level ones merged in, in document order.
     pub parameters: Vec<Parameter>,
-    /// The JSON request body, if any.
+    /// The request body, if any.
     pub body: Option<RequestBody>,
     /// The response the method returns on success.
     pub success: SuccessResponse,
@@ -535,6 +541,24 @@ pub struct Parameter {
     pub docs: Docs,
     /// Validation rules the document states.
     pub constraints: Constraints,
+    /// How an array or object value is spelled on the wire.
+    pub style: ParameterStyle,
+}
+
+/// How a parameter's array or object value is spelled (OpenAPI's `style` and `explode`); scalars
+/// are spelled alike in every style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    /// Query `form` with `explode` (the default): `tag=a&tag=b`.
+    FormExploded,
+    /// Query `form` without `explode`, and the `simple` style of paths and headers: `a,b`.
+    CommaJoined,
+    /// Query `spaceDelimited`: `tag=a%20b`.
+    SpaceDelimited,
+    /// Query `pipeDelimited`: `tag=a|b`.
+    PipeDelimited,
+    /// Query `deepObject`: `filter[color]=red&filter[size]=9`.
+    DeepObject,
 }
 
 /// A request body.
@@ -546,10 +570,27 @@ pub struct RequestBody {
     pub required: bool,
     /// The media type sent.
     pub content_type: String,
+    /// How the body is written.
+    pub encoding: BodyEncoding,
     /// Documentation.
     pub docs: Docs,
     /// Validation rules the document states for the body as a whole.
     pub constraints: Constraints,
+}
+
+/// How a body travels: which encoder writes a request body, which decoder reads a response's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON (`application/json`, `*+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`: one pair per property.
+    FormUrlEncoded,
+    /// `multipart/form-data`: one part per property.
+    Multipart,
+    /// `text/*`: the body is a `String`.
+    Text,
+    /// Any other media type: the body is raw bytes.
+    Binary,
 }
 
 /// What a successful call returns.
@@ -557,8 +598,30 @@ pub struct RequestBody {
 pub struct SuccessResponse {
     /// The status the document gives (`200`, `201`, `2XX`…), if any.
     pub status: Option<StatusCode>,
-    /// The decoded body, or `None` when it carries none the client reads.
+    /// The decoded body, or `None` when it carries none the client reads (or when
+    /// [`Self::variants`] says what each status carries).
     pub ty: Option<TypeRef>,
+    /// How the body is read.
+    pub encoding: BodyEncoding,
+    /// Documentation.
+    pub docs: Docs,
+    /// When several success statuses carry different bodies: one variant per status, in status
+    /// order, and the call returns an enum of them. Empty when one body type serves every
+    /// success status.
+    pub variants: Vec<SuccessVariant>,
+}
+
+/// One success status of an operation whose success statuses carry different bodies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessVariant {
+    /// The status it answers.
+    pub status: StatusCode,
+    /// The variant name in the operation's success enum (UpperCamelCase), e.g. `Created`.
+    pub variant: String,
+    /// The decoded body, or `None` when it has none the client reads.
+    pub ty: Option<TypeRef>,
+    /// How the body is read.
+    pub encoding: BodyEncoding,
     /// Documentation.
     pub docs: Docs,
 }
@@ -570,8 +633,10 @@ pub struct ErrorResponse {
     pub status: StatusCode,
     /// The variant name in the operation's error enum (UpperCamelCase).
     pub variant: String,
-    /// The decoded body, or `None` when it has no JSON body.
+    /// The decoded body, or `None` when it has none the client reads.
     pub ty: Option<TypeRef>,
+    /// How the body is read.
+    pub encoding: BodyEncoding,
     /// Documentation.
     pub docs: Docs,
 }

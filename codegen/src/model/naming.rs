@@ -91,9 +91,17 @@ pub fn integer_variant_name(value: i64) -> String {
     }
 }
 
-/// The variant name of an error response, from its status.
+/// The variant name of a response in its operation's error or success enum, from its status.
 pub fn status_variant_name(code: u16) -> String {
     let reason = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
         400 => "BadRequest",
         401 => "Unauthorized",
         402 => "PaymentRequired",

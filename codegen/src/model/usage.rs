@@ -203,6 +203,12 @@ impl Operation {
             .map(|parameter| &parameter.ty)
             .chain(self.body.as_ref().map(|body| &body.ty))
             .chain(self.success.ty.as_ref())
+            .chain(
+                self.success
+                    .variants
+                    .iter()
+                    .filter_map(|variant| variant.ty.as_ref()),
+            )
             .chain(self.errors.iter().filter_map(|error| error.ty.as_ref()))
     }
 }
