@@ -216,7 +216,10 @@ fn build_generator(root: &Path) -> Result<PathBuf, XtaskError> {
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|message| {
-            message.pointer("/target/name").and_then(|name| name.as_str()) == Some("xtask")
+            message
+                .pointer("/target/name")
+                .and_then(|name| name.as_str())
+                == Some("xtask")
         })
         .find_map(|message| {
             message
@@ -320,11 +323,19 @@ fn measure(command: &mut Command, log: &Path) -> Result<Run, XtaskError> {
 /// else the last line.
 fn failure_message(output: &str) -> String {
     let lines: Vec<&str> = output.lines().map(str::trim).collect();
-    let message = if let Some(index) = lines.iter().position(|line| line.contains("panicked at")) {
+    let message = if let Some((index, location)) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(index, line)| Some((index, line.split_once("panicked at ")?.1)))
+    {
         // Since Rust 1.73 a panic's message follows on the line after its location.
-        let location = lines[index];
         let next = lines.get(index + 1).copied().unwrap_or_default();
-        format!("panic: {} {next}", location.trim_end_matches(':'))
+        // A dependency's source is named from its crate's directory, not the local registry's.
+        let location = location
+            .split_once("/registry/src/")
+            .and_then(|(_, path)| path.split_once('/'))
+            .map_or(location, |(_, path)| path);
+        format!("panic at {}: {next}", location.trim_end_matches(':'))
     } else if let Some(line) = lines.iter().find(|line| {
         line.starts_with("error") || line.starts_with("Error") || line.starts_with("gen fail")
     }) {
@@ -408,7 +419,10 @@ fn cold_check(
     // The dependencies are built against an empty crate: the same dependencies with the same
     // features, without checking GitHub's crate (minutes) once more than the timed run does.
     std::fs::write(&lib, "").map_err(|source| io_error(&lib, source))?;
-    let warm = measure(&mut check_command(dir, target, "check", features), &log(dir));
+    let warm = measure(
+        &mut check_command(dir, target, "check", features),
+        &log(dir),
+    );
     std::fs::write(&lib, source).map_err(|source| io_error(&lib, source))?;
     if let Some(failure) = warm?.failure {
         return Ok(Err(format!("dependencies did not build: {failure}")));
@@ -419,7 +433,10 @@ fn cold_check(
     if let Some(failure) = measure(&mut clean, &log(dir))?.failure {
         return Ok(Err(format!("cargo clean failed: {failure}")));
     }
-    let run = measure(&mut check_command(dir, target, "check", features), &log(dir))?;
+    let run = measure(
+        &mut check_command(dir, target, "check", features),
+        &log(dir),
+    )?;
     Ok(match run.failure {
         None => Ok(run.wall),
         Some(failure) => Err(failure),
@@ -470,7 +487,9 @@ fn report(root: &Path, specs: &[Spec], figures: &[[Figures; 2]]) -> String {
                 Some(Err(failure)) => (format!("failed: {}", cell(failure)), "-".to_owned()),
                 None => ("-".to_owned(), "-".to_owned()),
             };
-            let lines = figures.lines.map_or("-".to_owned(), |lines| lines.to_string());
+            let lines = figures
+                .lines
+                .map_or("-".to_owned(), |lines| lines.to_string());
             let mut check = match &figures.check {
                 Some(Ok(time)) => seconds(*time),
                 Some(Err(failure)) => format!("does not compile: {}", cell(failure)),
@@ -597,7 +616,11 @@ fn targets(specs: &[Spec], figures: &[[Figures; 2]]) -> Vec<String> {
 }
 
 fn checked(figures: &Figures) -> Option<Duration> {
-    figures.check.as_ref().and_then(|check| check.as_ref().ok()).copied()
+    figures
+        .check
+        .as_ref()
+        .and_then(|check| check.as_ref().ok())
+        .copied()
 }
 
 fn ratio(ours: f64, theirs: f64) -> String {
@@ -665,16 +688,17 @@ mod tests {
 
     #[test]
     fn a_panic_is_reported_with_its_message() {
-        let output = "TYPE SPACE\nthread 'main' panicked at src/lib.rs:10:5:\nnot implemented\nnote: run with `RUST_BACKTRACE=1`";
+        let output = "TYPE SPACE\nthread 'main' (3217) panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/progenitor-impl-0.15.1/src/method.rs:1220:9:\nassertion failed: response_types.len() <= 1\nstack backtrace:";
         assert_eq!(
             failure_message(output),
-            "panic: thread 'main' panicked at src/lib.rs:10:5 not implemented"
+            "panic at progenitor-impl-0.15.1/src/method.rs:1220:9: assertion failed: response_types.len() <= 1"
         );
     }
 
     #[test]
     fn an_error_line_is_preferred_to_the_last_line() {
-        let output = "listing\ngen fail: UnexpectedFormat(\"x\")\nError: generation experienced errors\n";
+        let output =
+            "listing\ngen fail: UnexpectedFormat(\"x\")\nError: generation experienced errors\n";
         assert_eq!(failure_message(output), "gen fail: UnexpectedFormat(\"x\")");
     }
 
