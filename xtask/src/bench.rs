@@ -471,10 +471,11 @@ fn report(root: &Path, specs: &[Spec], figures: &[[Figures; 2]]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "commit {}, {}, {} cores; cargo-progenitor {PROGENITOR_VERSION}; generation: median of {GENERATION_RUNS} runs\n",
+        "commit {}, {}, {} cores{}; cargo-progenitor {PROGENITOR_VERSION}; generation: median of {GENERATION_RUNS} runs\n",
         commit(root),
         rustc_version(),
         std::thread::available_parallelism().map_or(0, usize::from),
+        load_average(),
     );
     let _ = writeln!(
         out,
@@ -663,6 +664,22 @@ fn commit(root: &Path) -> String {
     } else {
         hash
     }
+}
+
+/// The load averages over 1, 5 and 15 minutes where the system tells them (Linux): figures taken
+/// while other work runs are slower, and this says how busy the machine was.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .map_or_else(String::new, |load| {
+            format!(", load average {load} at the end")
+        })
 }
 
 fn rustc_version() -> String {
