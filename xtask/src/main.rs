@@ -18,6 +18,9 @@ usage:
   cargo xtask corpus [--all]
       Generate and `cargo check` a sample of real third-party specs and print a table (with --all:
       generate, without compiling, every OpenAPI 3.0 document of the APIs.guru collection).
+  cargo xtask bench [--only skiplino|pexip-engage|github]
+      Time generation and peak memory, line counts and cold `cargo check` of the generated
+      crates, side by side with cargo-progenitor (installed pinned), and print a table.
   cargo xtask generate --spec FILE --out DIR --name CRATE
       Generate a standalone client crate named CRATE from the OpenAPI 3.0 document FILE into DIR.
 ";
@@ -35,6 +38,11 @@ fn main() -> ExitCode {
             [] => xtask::corpus::corpus(false),
             [flag] if flag == "--all" => xtask::corpus::corpus(true),
             _ => return usage_error("`corpus` takes only `--all`"),
+        },
+        Some("bench") => match &args[1..] {
+            [] => xtask::bench::bench(None),
+            [flag, name] if flag == "--only" => xtask::bench::bench(Some(name.as_str())),
+            _ => return usage_error("`bench` takes only `--only NAME`"),
         },
         Some("generate") => match parse_generate(&args[1..]) {
             Ok((spec, out, name)) => xtask::generate(&spec, &out, &name),
