@@ -29,12 +29,17 @@ pub struct Operation {
     /// Whether sending it twice has the effect of sending it once, so a failed attempt may be
     /// retried: GET, HEAD, OPTIONS, PUT and DELETE, and operations the API marks `x-idempotent`.
     pub idempotent: bool,
+    /// The operation's own server, when it (or its path) lists one: an absolute URL, or a path
+    /// taken from the base URL's origin. Used while the client's base URL is the API's own
+    /// (see [`ClientConfig::api_server`]); a base URL of the caller's choosing serves everything.
+    pub server: Option<&'static str>,
 }
 
 /// How to reach the API: base URL, default headers, timeouts and retries.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     base_url: String,
+    api_server: Option<String>,
     server_variables: Vec<(String, String)>,
     default_headers: Vec<(String, String)>,
     timeout: Option<Duration>,
@@ -54,6 +59,7 @@ impl ClientConfig {
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
+            api_server: None,
             server_variables: Vec::new(),
             default_headers: Vec::new(),
             timeout: Some(Self::DEFAULT_TIMEOUT),
@@ -66,6 +72,14 @@ impl ClientConfig {
     /// Replaces the base URL.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
+        self
+    }
+
+    /// Names `url` as the API's own server. While the base URL is that one, operations that list
+    /// servers of their own are sent there; a base URL set to anything else (a mock, a proxy)
+    /// serves every operation.
+    pub fn api_server(mut self, url: impl Into<String>) -> Self {
+        self.api_server = Some(url.into());
         self
     }
 
@@ -145,6 +159,8 @@ pub struct HttpClient {
 struct Shared {
     http: reqwest::Client,
     base_url: String,
+    /// Whether operations with servers of their own go there: the base URL is the API's own.
+    operation_servers: bool,
     authentication: Authentication,
     default_headers: HeaderMap,
     retry: RetryPolicy,
@@ -153,6 +169,7 @@ struct Shared {
 impl HttpClient {
     /// A client from `config` that authenticates with `credential`.
     pub fn new(config: ClientConfig, credential: impl Credential) -> Result<Self, BuildError> {
+        let operation_servers = config.api_server.as_ref() == Some(&config.base_url);
         let base_url = fill_placeholders(&config.base_url, &config.server_variables);
         let base_url = base_url.trim_end_matches('/').to_owned();
         if let Some(placeholder) = first_placeholder(&base_url) {
@@ -195,6 +212,7 @@ impl HttpClient {
             shared: Arc::new(Shared {
                 http,
                 base_url,
+                operation_servers,
                 authentication: credential.into_authentication(&variables),
                 default_headers,
                 retry: config.retry,
@@ -223,6 +241,7 @@ impl HttpClient {
             shared: Arc::new(Shared {
                 http: self.shared.http.clone(),
                 base_url: self.shared.base_url.clone(),
+                operation_servers: self.shared.operation_servers,
                 authentication: self.shared.authentication.clone(),
                 default_headers,
                 retry: self.shared.retry.clone(),
@@ -232,10 +251,30 @@ impl HttpClient {
 
     /// A request for `operation` at `path` (already encoded, starting with `/`).
     pub fn request(&self, operation: &Operation, path: &str) -> RequestBuilder {
-        self.shared.http.request(
-            operation.method.clone(),
-            format!("{}{path}", self.shared.base_url),
-        )
+        self.shared
+            .http
+            .request(operation.method.clone(), self.url(operation, path))
+    }
+
+    /// Where `operation` at `path` is sent: its own server while the base URL is the API's,
+    /// the base URL otherwise.
+    fn url(&self, operation: &Operation, path: &str) -> String {
+        let base = &self.shared.base_url;
+        match operation.server {
+            Some(server) if self.shared.operation_servers => {
+                let server = server.trim_end_matches('/');
+                if server.starts_with('/') {
+                    // A relative server is read from the base URL's origin.
+                    let origin = reqwest::Url::parse(base)
+                        .map(|url| url.origin().ascii_serialization())
+                        .unwrap_or_else(|_| base.clone());
+                    format!("{origin}{server}{path}")
+                } else {
+                    format!("{server}{path}")
+                }
+            }
+            _ => format!("{base}{path}"),
+        }
     }
 
     /// Sends `request` and reads the whole response. Any status is a received response; only
@@ -551,6 +590,44 @@ mod tests {
         );
     }
 
+    #[test]
+    fn operations_with_servers_of_their_own_go_there_unless_the_base_url_was_chosen() {
+        let upload = |server| Operation {
+            id: "upload",
+            method: Method::POST,
+            path: "/files",
+            idempotent: false,
+            server: Some(server),
+        };
+        let api = "https://api.example.com/v1";
+        let own =
+            HttpClient::new(ClientConfig::new(api).api_server(api), NoCredential).expect("builds");
+        assert_eq!(
+            own.url(&upload("https://uploads.example.com/"), "/files"),
+            "https://uploads.example.com/files"
+        );
+        assert_eq!(
+            own.url(&upload("/upload/v1"), "/files"),
+            "https://api.example.com/upload/v1/files",
+            "a relative server is read from the base URL's origin"
+        );
+        let list = Operation {
+            server: None,
+            ..upload("unused")
+        };
+        assert_eq!(own.url(&list, "/files"), "https://api.example.com/v1/files");
+        let mock = HttpClient::new(
+            ClientConfig::new("http://127.0.0.1:9").api_server(api),
+            NoCredential,
+        )
+        .expect("builds");
+        assert_eq!(
+            mock.url(&upload("https://uploads.example.com"), "/files"),
+            "http://127.0.0.1:9/files",
+            "a base URL of the caller's choosing serves every operation"
+        );
+    }
+
     /// A key sent as the `api_key` query parameter.
     struct QueryKey;
 
@@ -577,6 +654,7 @@ mod tests {
             method: Method::GET,
             path: "/things",
             idempotent: true,
+            server: None,
         };
         let request = client.request(&operation, "/things?page=1");
         let error = client

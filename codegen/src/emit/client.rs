@@ -202,6 +202,12 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
         .map(|header| header_setter(header, usage));
     let server_doc = docs::attributes(&server_doc);
     let allowance = partial_docs_allowance(usage);
+    // Only then does the runtime need to tell the API's server from one the caller chose.
+    let api_server = api
+        .operations
+        .iter()
+        .any(|operation| operation.server.is_some())
+        .then(|| quote!(.api_server(SERVER_URL)));
     quote! {
         //! The [`Client`] and its operation methods.
         #allowance
@@ -231,7 +237,7 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
             #new_docs
             pub fn new(#(#constructor_arguments),*) -> Result<Self, client_runtime::BuildError> {
                 Self::from_config(
-                    client_runtime::ClientConfig::new(SERVER_URL) #(#variable_settings)*,
+                    client_runtime::ClientConfig::new(SERVER_URL) #api_server #(#variable_settings)*,
                     #credential_passed
                 )
             }

@@ -203,6 +203,14 @@ fn operation_docs(api: &Api, operation: &Operation) -> Vec<String> {
         lines.insert(0, String::new());
         lines.insert(0, format!("Calls `{}`.", operation.operation_id));
     }
+    if let Some(server) = &operation.server {
+        lines.push(String::new());
+        lines.push(format!(
+            "Server: `{}`, this operation's own, while the client uses the API's server; a base \
+             URL given to [`Client::from_config`](crate::Client::from_config) serves it too.",
+            docs::inline_code(server)
+        ));
+    }
     // Written here, not taken from the document, so its links stay links.
     lines.push(String::new());
     lines.push(authentication_note(api, operation));
@@ -340,6 +348,10 @@ fn builder(operation: &Operation, usage: &Usage<'_>) -> TokenStream {
     let http_method = format_ident!("{}", operation.method.as_str());
     let path = &operation.path;
     let idempotent = operation.idempotent == Idempotency::Always;
+    let server = match &operation.server {
+        Some(url) => quote!(Some(#url)),
+        None => quote!(None),
+    };
     let operation_const = quote! {
         /// How the client names and retries this operation.
         const OPERATION: client_runtime::Operation = client_runtime::Operation {
@@ -347,6 +359,7 @@ fn builder(operation: &Operation, usage: &Usage<'_>) -> TokenStream {
             method: client_runtime::Method::#http_method,
             path: #path,
             idempotent: #idempotent,
+            server: #server,
         };
     };
     quote! {

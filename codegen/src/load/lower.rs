@@ -1087,6 +1087,11 @@ impl<'a> Lowering<'a> {
             scopes,
             idempotent,
             pagination: None,
+            server: operation
+                .servers
+                .first()
+                .or(site.item.servers.first())
+                .map(|server| with_defaults(&lower_server(server))),
         }
     }
 
@@ -1786,6 +1791,16 @@ fn ecma_pattern_to_rust(pattern: &str) -> String {
         }
     }
     out
+}
+
+/// The server's URL with every placeholder filled with its default.
+fn with_defaults(server: &Server) -> String {
+    server
+        .variables
+        .iter()
+        .fold(server.url.clone(), |url, variable| {
+            url.replace(&format!("{{{}}}", variable.name), &variable.default)
+        })
 }
 
 fn lower_server(server: &oa::Server) -> Server {

@@ -435,6 +435,9 @@ pub struct Operation {
     pub idempotent: Idempotency,
     /// How to walk its pages, when it is a paginated list (see [`pagination`]).
     pub pagination: Option<Pagination>,
+    /// The operation's own server (its `servers`, else its path's), placeholders filled with
+    /// their defaults; `None` when it uses the API's.
+    pub server: Option<String>,
 }
 
 /// Whether an operation may be sent again after a failed attempt.

@@ -19,6 +19,7 @@ impl<'a> GetCustomerById<'a> {
         method: client_runtime::Method::GET,
         path: "/customers/{id}",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient, id: String) -> Self {
         Self {

@@ -31,6 +31,7 @@ impl<'a> ListActiveBranches<'a> {
         method: client_runtime::Method::GET,
         path: "/branches",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self { client, x_locale: None }
@@ -122,6 +123,7 @@ impl<'a> GetBranchServiceTree<'a> {
         method: client_runtime::Method::GET,
         path: "/branches/{branchId}/tree",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(
         client: &'a client_runtime::HttpClient,
@@ -239,6 +241,7 @@ impl<'a> GetAvailableSlots<'a> {
         method: client_runtime::Method::GET,
         path: "/services/{id}/slots",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient, id: String) -> Self {
         Self {
@@ -369,6 +372,7 @@ impl<'a> BookTicket<'a> {
         method: client_runtime::Method::POST,
         path: "/tickets/book",
         idempotent: false,
+        server: None,
     };
     pub(crate) fn new(
         client: &'a client_runtime::HttpClient,
@@ -484,6 +488,7 @@ impl<'a> FetchTicket<'a> {
         method: client_runtime::Method::GET,
         path: "/tickets/{id}",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient, id: String) -> Self {
         Self { client, id, x_locale: None }
@@ -601,6 +606,7 @@ impl<'a> CancelTicket<'a> {
         method: client_runtime::Method::POST,
         path: "/tickets/{id}/cancel",
         idempotent: false,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient, id: String) -> Self {
         Self { client, id, x_locale: None }
@@ -721,6 +727,7 @@ impl<'a> RescheduleAppointment<'a> {
         method: client_runtime::Method::POST,
         path: "/tickets/{id}/change-time",
         idempotent: false,
+        server: None,
     };
     pub(crate) fn new(
         client: &'a client_runtime::HttpClient,
@@ -855,6 +862,7 @@ impl<'a> CreateCustomer<'a> {
         method: client_runtime::Method::POST,
         path: "/customers/create",
         idempotent: false,
+        server: None,
     };
     pub(crate) fn new(
         client: &'a client_runtime::HttpClient,
@@ -965,6 +973,7 @@ impl<'a> ListCustomers<'a> {
         method: client_runtime::Method::GET,
         path: "/customers/getAll",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self {
@@ -1142,6 +1151,7 @@ impl<'a> FetchCustomer<'a> {
         method: client_runtime::Method::GET,
         path: "/customers/getOne",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self {
@@ -1281,6 +1291,7 @@ impl<'a> UpdateCustomer<'a> {
         method: client_runtime::Method::PUT,
         path: "/customers/update",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(
         client: &'a client_runtime::HttpClient,
@@ -1397,6 +1408,7 @@ impl<'a> DeleteCustomer<'a> {
         method: client_runtime::Method::DELETE,
         path: "/customers/delete",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self {
@@ -1539,6 +1551,7 @@ impl<'a> ListCustomerTickets<'a> {
         method: client_runtime::Method::GET,
         path: "/customers/tickets",
         idempotent: true,
+        server: None,
     };
     pub(crate) fn new(client: &'a client_runtime::HttpClient) -> Self {
         Self {
