@@ -734,23 +734,10 @@ fn error_enum(operation: &Operation) -> TokenStream {
     let doc = format!(
         " The error responses documented for [`Client::{method}`](crate::Client::{method})."
     );
-    let variants = operation.errors.iter().map(|error| {
-        let variant = ident(&error.variant);
-        let status = status_text(error.status);
-        let mut lines = vec![format!("Status {status}.")];
-        if let Some(description) = &error.docs.description {
-            lines.push(String::new());
-            lines.extend(docs::prose(description));
-        }
-        let docs = docs::attributes(&lines);
-        match &error.ty {
-            Some(ty) => {
-                let ty = type_tokens(ty, Scope::Elsewhere);
-                quote!(#docs #variant(#ty),)
-            }
-            None => quote!(#docs #variant,),
-        }
-    });
+    let variants = operation
+        .errors
+        .iter()
+        .map(|error| status_variant(&error.variant, error.status, &error.docs, error.ty.as_ref()));
     let display_arms = operation.errors.iter().map(|error| {
         let variant = ident(&error.variant);
         let message = format!("{} ({})", status_text(error.status), error.variant);
@@ -778,6 +765,29 @@ fn error_enum(operation: &Operation) -> TokenStream {
         }
 
         impl std::error::Error for #name {}
+    }
+}
+
+/// A variant of an operation's success or error enum: the status's body, or none.
+fn status_variant(
+    name: &str,
+    status: StatusCode,
+    response_docs: &crate::model::Docs,
+    ty: Option<&TypeRef>,
+) -> TokenStream {
+    let name = ident(name);
+    let mut lines = vec![format!("Status {}.", status_text(status))];
+    if let Some(description) = &response_docs.description {
+        lines.push(String::new());
+        lines.extend(docs::prose(description));
+    }
+    let docs = docs::attributes(&lines);
+    match ty {
+        Some(ty) => {
+            let ty = type_tokens(ty, Scope::Elsewhere);
+            quote!(#docs #name(#ty),)
+        }
+        None => quote!(#docs #name,),
     }
 }
 
@@ -880,20 +890,12 @@ fn success_enum(operation: &Operation) -> Option<TokenStream> {
         .variants
         .iter()
         .map(|variant: &SuccessVariant| {
-            let constructor = ident(&variant.variant);
-            let mut lines = vec![format!("Status {}.", status_text(variant.status))];
-            if let Some(description) = &variant.docs.description {
-                lines.push(String::new());
-                lines.extend(docs::prose(description));
-            }
-            let docs = docs::attributes(&lines);
-            match &variant.ty {
-                Some(ty) => {
-                    let ty = type_tokens(ty, Scope::Elsewhere);
-                    quote!(#docs #constructor(#ty),)
-                }
-                None => quote!(#docs #constructor,),
-            }
+            status_variant(
+                &variant.variant,
+                variant.status,
+                &variant.docs,
+                variant.ty.as_ref(),
+            )
         });
     Some(quote! {
         #[doc = #doc]
