@@ -68,14 +68,23 @@ pub fn generate(spec_text: &str, target: &Target) -> Result<GeneratedCrate, Gene
     }];
     let usage = model::usage::Usage::of(&api);
     let sources = emit::sources(&api);
-    let pieces: Vec<(&'static str, emit::Piece)> = sources
+    let mut pieces: Vec<(usize, &'static str, emit::Piece)> = sources
         .iter()
         .flat_map(|source| source.pieces.iter().map(|piece| (source.name, *piece)))
+        .enumerate()
+        .map(|(position, (name, piece))| (position, name, piece))
         .collect();
-    let mut texts = in_parallel(&pieces, |&(name, piece)| {
-        format::rust(name, emit::piece(&api, &usage, piece))
-    })
-    .into_iter();
+    // The pieces that cannot be split go first, so no thread is left with one at the end.
+    pieces.sort_by_key(|(_, _, piece)| !piece.is_whole_module());
+    let mut texts: Vec<(usize, Result<String, format::FormatError>)> =
+        in_parallel(&pieces, |&(position, name, piece)| {
+            (
+                position,
+                format::rust(name, emit::piece(&api, &usage, piece)),
+            )
+        });
+    texts.sort_unstable_by_key(|(position, _)| *position);
+    let mut texts = texts.into_iter().map(|(_, text)| text);
     for source in &sources {
         let mut contents = format::header_line(&header);
         for text in texts.by_ref().take(source.pieces.len()) {

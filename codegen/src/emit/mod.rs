@@ -48,6 +48,14 @@ pub(crate) enum Piece {
     Builders,
 }
 
+impl Piece {
+    /// Whether the piece is a whole module that cannot be split, and so may be much larger than
+    /// the others (the `Client` with every operation's method, the `builders` module).
+    pub(crate) fn is_whole_module(self) -> bool {
+        matches!(self, Self::Client | Self::Builders)
+    }
+}
+
 /// The generated crate's source files, as pieces.
 pub(crate) fn sources(api: &Api) -> Vec<Source> {
     let ranges = |count: usize| {
