@@ -31,7 +31,12 @@ wiremock = "0.6"
 "#;
 
 /// The manifest text, opening with `header`.
-pub(crate) fn manifest(api: &Api, header: &str, options: &ManifestOptions) -> String {
+pub(crate) fn manifest(
+    api: &Api,
+    features: &Features,
+    header: &str,
+    options: &ManifestOptions,
+) -> String {
     let description = toml_escape(&format!(
         "Typed async client for the {} {}.",
         api.title, api.version
@@ -58,7 +63,7 @@ pub(crate) fn manifest(api: &Api, header: &str, options: &ManifestOptions) -> St
             toml_escape(&path),
         );
     }
-    let features = features_table(&Features::of(api));
+    let features = features_table(features);
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -153,7 +158,7 @@ paths: {}
             standalone: false,
             examples: examples.iter().map(|&path| path.to_owned()).collect(),
         };
-        manifest(&api, "header", &options)
+        manifest(&api, &Features::of(&api), "header", &options)
     }
 
     #[test]
