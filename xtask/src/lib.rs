@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod corpus;
+mod process;
 
 use codegen::{GenerateError, ManifestOptions, Target};
 use std::fmt::Write as _;
@@ -437,6 +438,41 @@ fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, XtaskError> {
     }
     paths.sort();
     Ok(paths)
+}
+
+/// Lines of every `.rs` file under `dir`.
+fn rust_lines(dir: &Path) -> Result<usize, XtaskError> {
+    let mut lines = 0;
+    for path in list_dir(dir)? {
+        if path.is_dir() {
+            lines += rust_lines(&path)?;
+        } else if path.extension().is_some_and(|extension| extension == "rs") {
+            lines += read(&path)?.lines().count();
+        }
+    }
+    Ok(lines)
+}
+
+/// The features the crate at `dir` declares in its manifest, in order, `default` left out; none
+/// when it has no `[features]` table.
+fn declared_features(dir: &Path) -> Result<Vec<String>, XtaskError> {
+    let manifest = read(&dir.join("Cargo.toml"))?;
+    let mut in_features = false;
+    let mut declared = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+        } else if in_features
+            && !line.starts_with('#')
+            && let Some((name, _)) = line.split_once('=')
+        {
+            let name = name.trim().trim_matches('"');
+            if name != "default" {
+                declared.push(name.to_owned());
+            }
+        }
+    }
+    Ok(declared)
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> XtaskError {
