@@ -211,6 +211,9 @@ fn generate(generator: &Path, spec: &Spec, out: &Path) -> Result<Generated, Xtas
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|source| io_error(out, source))?;
     }
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| io_error(parent, source))?;
+    }
     let log = out.with_extension("log");
     let run = measure(
         &mut generate_command(generator, &spec.path, out, &spec.name),
