@@ -176,6 +176,14 @@ impl Query {
         }
     }
 
+    /// Adds each property as a pair of its own, `key=value` (an object in the `form` style with
+    /// `explode`, OpenAPI's default), when `value` is present.
+    pub fn push_properties(&mut self, value: Option<&Properties>) {
+        for (key, value) in value.into_iter().flat_map(|value| &value.pairs) {
+            self.pairs.push((key.clone(), value.clone()));
+        }
+    }
+
     /// The pairs, for `reqwest::RequestBuilder::query`.
     pub fn pairs(&self) -> &[(String, String)] {
         &self.pairs
@@ -207,6 +215,97 @@ fn deep_object(
         scalar => pairs.push((key, scalar.to_param())),
     }
     Some(())
+}
+
+/// An object parameter spelled property by property, as the `simple` and `form` styles spell
+/// objects: from its JSON form, properties sorted by name, `null` ones left out, a list of scalars
+/// comma-joined. As a [`ParamValue`] it is `key,value,key,value` (`simple`, or `form` without
+/// `explode`), or `key=value,key=value` once [`exploded`](Self::exploded) (`simple` with
+/// `explode`); a query in `form` with `explode` takes each property as a pair of its own
+/// ([`Query::push_properties`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Properties {
+    pairs: Vec<(String, String)>,
+    separator: &'static str,
+    exploded: bool,
+}
+
+impl Properties {
+    /// The properties of `value`, the parameter `name`'s. A property holding an object, or a
+    /// list of anything but scalars, has no spelling in these styles and is refused.
+    pub fn of(name: &'static str, value: &impl serde::Serialize) -> Result<Self, ValidationError> {
+        use serde_json::Value;
+        let refuse = || {
+            ValidationError::new(
+                name,
+                Rule::Unencodable("a parameter: its style has no spelling for nested objects"),
+            )
+        };
+        let Value::Object(properties) = serde_json::to_value(value).map_err(|_| refuse())? else {
+            return Err(refuse());
+        };
+        let mut pairs = Vec::with_capacity(properties.len());
+        for (key, value) in properties {
+            let text = match value {
+                Value::Null => continue,
+                Value::Array(items) => {
+                    let mut texts = Vec::with_capacity(items.len());
+                    for item in items {
+                        match item {
+                            Value::Array(_) | Value::Object(_) => return Err(refuse()),
+                            scalar => texts.push(scalar.to_param()),
+                        }
+                    }
+                    texts.join(",")
+                }
+                Value::Object(_) => return Err(refuse()),
+                scalar => scalar.to_param(),
+            };
+            pairs.push((key, text));
+        }
+        Ok(Self {
+            pairs,
+            separator: ",",
+            exploded: false,
+        })
+    }
+
+    /// Spelled `key=value,key=value` (the `simple` style with `explode`).
+    pub fn exploded(self) -> Self {
+        Self {
+            exploded: true,
+            ..self
+        }
+    }
+
+    /// Keys and values joined by `separator` instead of a comma (`spaceDelimited` with `" "`,
+    /// `pipeDelimited` with `"|"`).
+    pub fn separated_by(self, separator: &'static str) -> Self {
+        Self { separator, ..self }
+    }
+
+    fn spell(&self, encode: impl Fn(&str) -> String) -> String {
+        let mut parts = Vec::with_capacity(self.pairs.len() * 2);
+        for (key, value) in &self.pairs {
+            if self.exploded {
+                parts.push(format!("{}={}", encode(key), encode(value)));
+            } else {
+                parts.push(encode(key));
+                parts.push(encode(value));
+            }
+        }
+        parts.join(self.separator)
+    }
+}
+
+impl ParamValue for Properties {
+    fn to_param(&self) -> String {
+        self.spell(str::to_owned)
+    }
+
+    fn to_path_segment(&self) -> String {
+        self.spell(|text| utf8_percent_encode(text, PATH_SEGMENT).to_string())
+    }
 }
 
 /// Characters escaped in a cookie's name or value: whatever RFC 6265 leaves out of a
@@ -335,5 +434,67 @@ mod tests {
             cookies.header().as_deref(),
             Some("session=a%20b%3Bc%3Dd%2C%C3%A9%25; lang=en")
         );
+    }
+
+    #[derive(serde::Serialize)]
+    struct Color {
+        r: u8,
+        g: Option<u8>,
+        name: Option<String>,
+        tags: Vec<&'static str>,
+    }
+
+    fn color() -> Color {
+        Color {
+            r: 100,
+            g: None,
+            name: Some("dark red/blue".to_owned()),
+            tags: vec!["a", "b"],
+        }
+    }
+
+    #[test]
+    fn an_object_is_spelled_property_by_property_in_each_style() {
+        let properties = Properties::of("color", &color()).expect("flat");
+        // `g` is null, so left out; the list is comma-joined.
+        assert_eq!(properties.to_param(), "name,dark red/blue,r,100,tags,a,b");
+        assert_eq!(
+            properties.to_path_segment(),
+            "name,dark%20red%2Fblue,r,100,tags,a%2Cb"
+        );
+        assert_eq!(
+            properties.clone().exploded().to_param(),
+            "name=dark red/blue,r=100,tags=a,b"
+        );
+        assert_eq!(
+            properties.clone().separated_by("|").to_param(),
+            "name|dark red/blue|r|100|tags|a,b"
+        );
+        let mut query = Query::new();
+        query.push_properties(Some(&properties));
+        query.push_properties(None);
+        assert_eq!(
+            query.pairs(),
+            [
+                ("name".to_owned(), "dark red/blue".to_owned()),
+                ("r".to_owned(), "100".to_owned()),
+                ("tags".to_owned(), "a,b".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_nested_object_or_a_scalar_is_refused_by_the_parameters_name() {
+        let nested = serde_json::json!({"size": {"min": 3}});
+        let error = Properties::of("filter", &nested).expect_err("nested");
+        assert_eq!(
+            error.to_string(),
+            "`filter` cannot be sent as a parameter: its style has no spelling for nested objects"
+        );
+        let list_of_lists = serde_json::json!({"grid": [[1, 2]]});
+        assert!(Properties::of("filter", &list_of_lists).is_err());
+        assert!(Properties::of("filter", &"text").is_err());
+        let empty = Properties::of("filter", &serde_json::json!({})).expect("empty");
+        assert_eq!(empty.to_param(), "");
     }
 }

@@ -342,13 +342,14 @@ fn header_setter(header: &ClientHeader, usage: &Usage<'_>) -> TokenStream {
         &parameter.ty,
         &parameter.constraints,
     );
+    let header_text = super::operations::header_text(parameter, &quote!(&#name));
     quote! {
         #docs
         pub fn #method(&self, #argument) -> Result<Self, client_runtime::ValidationError> {
             #text
             #(#checks)*
             Ok(Self {
-                http: self.http.with_default_header(#wire, &client_runtime::ParamValue::to_param(&#name))?,
+                http: self.http.with_default_header(#wire, #header_text)?,
                 credential: std::marker::PhantomData,
             })
         }

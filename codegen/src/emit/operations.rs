@@ -408,8 +408,9 @@ fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
         if header {
             // A line break would end the header early: refuse it by name, before sending.
             let wire = &parameter.wire_name;
+            let text = header_text(parameter, &quote!(value));
             checks.push(quote! {
-                client_runtime::validate::header_value(#wire, &client_runtime::ParamValue::to_param(value))?;
+                client_runtime::validate::header_value(#wire, #text)?;
             });
         }
         statements.push(if parameter.required {
@@ -466,20 +467,22 @@ fn send(
         .chain(optional)
         .filter(|parameter| parameter.location == ParameterLocation::Query)
         .collect();
+    let properties: Vec<TokenStream> = required
+        .iter()
+        .chain(optional)
+        .filter(|parameter| spelled_by_properties(parameter))
+        .map(|parameter| properties_statement(parameter))
+        .collect();
     let query = (!query_parameters.is_empty()).then(|| {
         let pushes = query_parameters.iter().map(|parameter| {
             let wire = &parameter.wire_name;
-            let field = ident(&parameter.name);
-            let value = if parameter.required {
-                quote!(Some(&self.#field))
-            } else {
-                quote!(self.#field.as_ref())
-            };
+            let value = parameter_value(parameter);
             let list = matches!(parameter.ty, TypeRef::List(_));
             match parameter.style {
                 ParameterStyle::DeepObject => quote! {
                     query.push_deep_object(#wire, #value).map_err(client_runtime::Error::InvalidRequest)?;
                 },
+                ParameterStyle::FormExploded if parameter.is_object => quote!(query.push_properties(#value);),
                 ParameterStyle::FormExploded if list => quote!(query.push_each(#wire, #value);),
                 ParameterStyle::SpaceDelimited if list => quote!(query.push_joined(#wire, #value, " ");),
                 ParameterStyle::PipeDelimited if list => quote!(query.push_joined(#wire, #value, "|");),
@@ -495,12 +498,12 @@ fn send(
     });
     let headers: Vec<TokenStream> = required.iter().chain(optional).filter(|parameter| parameter.location == ParameterLocation::Header).map(|parameter| {
         let wire = &parameter.wire_name;
-        let field = ident(&parameter.name);
+        let place = parameter_place(parameter);
         if parameter.required {
-            quote!(request = request.header(#wire, client_runtime::ParamValue::to_param(&self.#field));)
+            quote!(request = request.header(#wire, client_runtime::ParamValue::to_param(&#place));)
         } else {
             quote! {
-                if let Some(value) = &self.#field {
+                if let Some(value) = &#place {
                     request = request.header(#wire, client_runtime::ParamValue::to_param(value));
                 }
             }
@@ -613,6 +616,7 @@ fn send(
         #docs
         pub async fn send(self) -> Result<client_runtime::Response<#success>, client_runtime::Error<#error>> {
             #check
+            #(#properties)*
             #operation_value
             let #mutable request = self.client.request(&#operation_ref, #path);
             #query
@@ -692,6 +696,87 @@ fn error_arm(error: &str, response: &ErrorResponse) -> TokenStream {
     }
 }
 
+/// Whether the parameter is sent from a [`client_runtime::Properties`] of its value: objects in
+/// every style but `deepObject`, which spells nested objects itself.
+fn spelled_by_properties(parameter: &Parameter) -> bool {
+    parameter.is_object && parameter.style != ParameterStyle::DeepObject
+}
+
+/// The local holding a parameter's `Properties`.
+fn properties_local(parameter: &Parameter) -> proc_macro2::Ident {
+    format_ident!("{}_properties", parameter.name.trim_start_matches("r#"))
+}
+
+/// `let color_properties = client_runtime::Properties::of("color", &self.color)…?;`: an object
+/// parameter's properties spelled in its style, refused before sending when they cannot be.
+fn properties_statement(parameter: &Parameter) -> TokenStream {
+    let wire = &parameter.wire_name;
+    let field = ident(&parameter.name);
+    let local = properties_local(parameter);
+    let spelling = properties_spelling(parameter);
+    if parameter.required {
+        quote! {
+            let #local = client_runtime::Properties::of(#wire, &self.#field)
+                .map_err(client_runtime::Error::InvalidRequest)? #spelling;
+        }
+    } else {
+        let properties = match spelling {
+            Some(spelling) => quote! {
+                client_runtime::Properties::of(#wire, value).map(|properties| properties #spelling)
+            },
+            None => quote!(client_runtime::Properties::of(#wire, value)),
+        };
+        quote! {
+            let #local = self.#field.as_ref().map(|value| #properties).transpose()
+                .map_err(client_runtime::Error::InvalidRequest)?;
+        }
+    }
+}
+
+/// How the parameter's style spells its `Properties`, beyond the default `key,value`.
+fn properties_spelling(parameter: &Parameter) -> Option<TokenStream> {
+    match parameter.style {
+        ParameterStyle::SimpleExploded => Some(quote!(.exploded())),
+        ParameterStyle::SpaceDelimited => Some(quote!(.separated_by(" "))),
+        ParameterStyle::PipeDelimited => Some(quote!(.separated_by("|"))),
+        _ => None,
+    }
+}
+
+/// The text a header parameter sends for `value` (a reference to its value), as an expression
+/// of type `&String`; in a function returning a `ValidationError`, as an object's properties can
+/// be refused.
+pub(crate) fn header_text(parameter: &Parameter, value: &TokenStream) -> TokenStream {
+    if spelled_by_properties(parameter) {
+        let wire = &parameter.wire_name;
+        let spelling = properties_spelling(parameter);
+        quote!(&client_runtime::ParamValue::to_param(&client_runtime::Properties::of(#wire, #value)? #spelling))
+    } else {
+        quote!(&client_runtime::ParamValue::to_param(#value))
+    }
+}
+
+/// Where the parameter's value to send is: its field, or the local holding its `Properties`.
+fn parameter_place(parameter: &Parameter) -> TokenStream {
+    if spelled_by_properties(parameter) {
+        let local = properties_local(parameter);
+        quote!(#local)
+    } else {
+        let field = ident(&parameter.name);
+        quote!(self.#field)
+    }
+}
+
+/// The parameter's value to send as an `Option<&_>`.
+fn parameter_value(parameter: &Parameter) -> TokenStream {
+    let place = parameter_place(parameter);
+    if parameter.required {
+        quote!(Some(&#place))
+    } else {
+        quote!(#place.as_ref())
+    }
+}
+
 /// `format!("/tickets/{}/cancel", encode(&self.id))` for the operation's path template.
 fn path_expression(operation: &Operation) -> TokenStream {
     let mut template = String::new();
@@ -707,9 +792,9 @@ fn path_expression(operation: &Operation) -> TokenStream {
             parameter.location == ParameterLocation::Path && parameter.wire_name == wire
         }) {
             Some(parameter) => {
-                let field = ident(&parameter.name);
                 template.push_str("{}");
-                arguments.push(quote!(client_runtime::encode_path_segment(&self.#field)));
+                let place = parameter_place(parameter);
+                arguments.push(quote!(client_runtime::encode_path_segment(&#place)));
             }
             // An undeclared placeholder is sent as written.
             None => template.push_str(&rest[open..=close].replace('{', "{{").replace('}', "}}")),
@@ -1017,12 +1102,8 @@ fn cookie_statements(required: &[&Parameter], optional: &[&Parameter]) -> Option
         .filter(|parameter| parameter.location == ParameterLocation::Cookie)
         .map(|parameter| {
             let wire = &parameter.wire_name;
-            let field = ident(&parameter.name);
-            if parameter.required {
-                quote!(cookies.push(#wire, Some(&self.#field));)
-            } else {
-                quote!(cookies.push(#wire, self.#field.as_ref());)
-            }
+            let value = parameter_value(parameter);
+            quote!(cookies.push(#wire, #value);)
         })
         .collect();
     (!pushes.is_empty()).then(|| {

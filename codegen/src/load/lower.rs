@@ -1164,7 +1164,9 @@ impl<'a> Lowering<'a> {
                 TypeRef::Nullable(inner) => *inner,
                 ty => ty,
             };
+            let is_object = self.is_object_like(&ty);
             parameters.push(Parameter {
+                is_object,
                 name: names.claim(naming::value_name(&data.name)),
                 wire_name: data.name.clone(),
                 location,
@@ -1200,10 +1202,16 @@ impl<'a> Lowering<'a> {
                 oa::QueryStyle::DeepObject => Ok(ParameterStyle::DeepObject),
             },
             oa::Parameter::Path { style, .. } => match style {
+                oa::PathStyle::Simple if explode == Some(true) => {
+                    Ok(ParameterStyle::SimpleExploded)
+                }
                 oa::PathStyle::Simple => Ok(ParameterStyle::CommaJoined),
                 oa::PathStyle::Label => Err(("label", ParameterStyle::CommaJoined)),
                 oa::PathStyle::Matrix => Err(("matrix", ParameterStyle::CommaJoined)),
             },
+            oa::Parameter::Header { .. } if explode == Some(true) => {
+                Ok(ParameterStyle::SimpleExploded)
+            }
             oa::Parameter::Header { .. } => Ok(ParameterStyle::CommaJoined),
             // Cookies carry one value each; arrays are comma-joined as `form` without `explode`.
             oa::Parameter::Cookie { .. } => Ok(ParameterStyle::CommaJoined),

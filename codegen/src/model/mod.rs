@@ -546,6 +546,8 @@ pub struct Parameter {
     pub constraints: Constraints,
     /// How an array or object value is spelled on the wire.
     pub style: ParameterStyle,
+    /// Whether the value is an object (a struct or a map), spelled property by property.
+    pub is_object: bool,
 }
 
 /// How a parameter's array or object value is spelled (OpenAPI's `style` and `explode`); scalars
@@ -554,8 +556,12 @@ pub struct Parameter {
 pub enum ParameterStyle {
     /// Query `form` with `explode` (the default): `tag=a&tag=b`.
     FormExploded,
-    /// Query `form` without `explode`, and the `simple` style of paths and headers: `a,b`.
+    /// Query `form` without `explode`, and the `simple` style of paths and headers: `a,b`;
+    /// objects `key,value,key,value`.
     CommaJoined,
+    /// The `simple` style of paths and headers with `explode`: lists as [`Self::CommaJoined`],
+    /// objects `key=value,key=value`.
+    SimpleExploded,
     /// Query `spaceDelimited`: `tag=a%20b`.
     SpaceDelimited,
     /// Query `pipeDelimited`: `tag=a|b`.
