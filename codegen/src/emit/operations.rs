@@ -393,7 +393,8 @@ fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
     let mut statements = Vec::new();
     for parameter in &operation.parameters {
         let header = parameter.location == ParameterLocation::Header;
-        if !header && !usage.has_rules(&parameter.constraints, &parameter.ty) {
+        let holds_checked = usage.holds_checked(&parameter.ty);
+        if !header && !holds_checked && !usage.has_rules(&parameter.constraints, &parameter.ty) {
             continue;
         }
         let field = ident(&parameter.name);
@@ -405,6 +406,11 @@ fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
             &parameter.ty,
             &parameter.constraints,
         );
+        if holds_checked {
+            // A value's own fields are named from the parameter: `color.r`.
+            let wire = &parameter.wire_name;
+            checks.push(quote!(client_runtime::validate::nested(#wire, value)?;));
+        }
         if header {
             // A line break would end the header early: refuse it by name, before sending.
             let wire = &parameter.wire_name;

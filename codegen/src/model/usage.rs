@@ -22,7 +22,7 @@ pub enum ValueKind {
 #[derive(Debug)]
 pub struct Usage<'a> {
     types: BTreeMap<&'a str, &'a TypeDef>,
-    /// Types a request can carry: request bodies and every type they reach.
+    /// Types a request can carry: parameters, request bodies and every type they reach.
     pub sent: BTreeSet<String>,
     /// Sent types whose values, or something they hold, have a rule to check before sending.
     pub checked: BTreeSet<String>,
@@ -146,14 +146,21 @@ impl<'a> Usage<'a> {
     }
 }
 
-/// Types a request can carry: request bodies and every type they reach.
+/// Types a request can carry: parameters, request bodies and every type they reach.
 pub fn sent_types(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
     let by_name: BTreeMap<&str, &TypeDef> =
         types.iter().map(|def| (def.name.as_str(), def)).collect();
     let mut sent = BTreeSet::new();
     let mut pending: Vec<String> = Vec::new();
-    for body in operations.iter().filter_map(|op| op.body.as_ref()) {
-        pending.extend(body.ty.name().map(str::to_owned));
+    for operation in operations {
+        let parameters = operation.parameters.iter().map(|parameter| &parameter.ty);
+        let body = operation.body.as_ref().map(|body| &body.ty);
+        pending.extend(
+            parameters
+                .chain(body)
+                .filter_map(TypeRef::name)
+                .map(str::to_owned),
+        );
     }
     while let Some(name) = pending.pop() {
         if !sent.insert(name.clone()) {
