@@ -98,7 +98,12 @@ pub(crate) fn measure(command: &mut Command, log: &Path) -> Result<Run, XtaskErr
     let wall = started.elapsed();
     let failure = (!used.status.success()).then(|| {
         let output = std::fs::read_to_string(log).unwrap_or_default();
-        format!("{} ({})", failure_message(&output), used.status)
+        let message = failure_message(&output);
+        // An exit code adds nothing to the message; a signal (a kill, a crash) does.
+        match used.status.code() {
+            Some(_) => message,
+            None => format!("{message} ({})", used.status),
+        }
     });
     Ok(Run {
         wall,
