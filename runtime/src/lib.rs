@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod body;
 mod client;
+pub mod decode;
 pub mod double_option;
 mod error;
 pub mod nullable;
