@@ -162,6 +162,8 @@ struct Shared {
     /// Whether operations with servers of their own go there: the base URL is the API's own.
     operation_servers: bool,
     authentication: Authentication,
+    /// The header a credential that never changes puts on every request, built once.
+    credential_header: Option<(HeaderName, HeaderValue)>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
 }
@@ -208,12 +210,14 @@ impl HttpClient {
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
+        let authentication = credential.into_authentication(&variables);
         Ok(Self {
             shared: Arc::new(Shared {
                 http,
                 base_url,
                 operation_servers,
-                authentication: credential.into_authentication(&variables),
+                credential_header: authentication.fixed_header(),
+                authentication,
                 default_headers,
                 retry: config.retry,
             }),
@@ -243,6 +247,7 @@ impl HttpClient {
                 base_url: self.shared.base_url.clone(),
                 operation_servers: self.shared.operation_servers,
                 authentication: self.shared.authentication.clone(),
+                credential_header: self.shared.credential_header.clone(),
                 default_headers,
                 retry: self.shared.retry.clone(),
             }),
@@ -273,7 +278,12 @@ impl HttpClient {
                     format!("{server}{path}")
                 }
             }
-            _ => format!("{base}{path}"),
+            _ => {
+                let mut url = String::with_capacity(base.len() + path.len());
+                url.push_str(base);
+                url.push_str(path);
+                url
+            }
         }
     }
 
@@ -293,6 +303,7 @@ impl HttpClient {
                 request.headers_mut().insert(name.clone(), value.clone());
             }
         }
+        // Its fields are formatted only when a subscriber takes the span.
         let span = tracing::info_span!(
             "request",
             operation = operation.id,
@@ -301,8 +312,8 @@ impl HttpClient {
             status = Empty,
             attempt = Empty,
         );
-        self.send_with_retries(operation, request)
-            .instrument(span)
+        self.send_with_retries(operation, request, &span)
+            .instrument(span.clone())
             .await
     }
 
@@ -310,6 +321,7 @@ impl HttpClient {
         &self,
         operation: &Operation,
         request: reqwest::Request,
+        span: &tracing::Span,
     ) -> Result<ReceivedResponse, Error<E>> {
         let shared = &*self.shared;
         let retries = if operation.idempotent {
@@ -317,18 +329,23 @@ impl HttpClient {
         } else {
             0
         };
+        // Whether the request may have to go out again, and so is copied before each attempt:
+        // a retry after a failure, or a fresh OAuth 2.0 token after a 401.
+        let may_resend = retries > 0 || matches!(shared.authentication, Authentication::OAuth2(_));
         let mut retried = 0;
         let mut attempt = 0;
         let mut token_refreshed = false;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
-            let Some(copy) = request.try_clone() else {
-                // A streamed body can be sent only once.
+            span.record("attempt", attempt);
+            let copy = if may_resend { copy(&request) } else { None };
+            let Some(copy) = copy else {
+                // Sent once: it may not be resent, or its body is a stream, which is read once.
                 let (outcome, _) = self.attempt(request).await?;
-                return outcome
-                    .map(|raw| ReceivedResponse { raw })
-                    .map_err(Error::Transport);
+                let raw = outcome.map_err(Error::Transport)?;
+                span.record("status", raw.status.as_u16());
+                tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
+                return Ok(ReceivedResponse { raw });
             };
             let (outcome, token) = self.attempt(copy).await?;
             let raw = match outcome {
@@ -347,7 +364,7 @@ impl HttpClient {
                 }
                 Err(error) => return Err(Error::Transport(error)),
             };
-            tracing::Span::current().record("status", raw.status.as_u16());
+            span.record("status", raw.status.as_u16());
             if raw.status == StatusCode::UNAUTHORIZED
                 && !token_refreshed
                 && let Some(token) = &token
@@ -390,11 +407,17 @@ impl HttpClient {
         mut request: reqwest::Request,
     ) -> Result<(Result<RawResponse, reqwest::Error>, Option<Secret>), Error<E>> {
         let shared = &*self.shared;
-        let token = shared
-            .authentication
-            .apply(&shared.http, &mut request)
-            .await
-            .map_err(Error::Authentication)?;
+        let token = match &shared.credential_header {
+            Some((name, value)) => {
+                request.headers_mut().insert(name.clone(), value.clone());
+                None
+            }
+            None => shared
+                .authentication
+                .apply(&shared.http, &mut request)
+                .await
+                .map_err(Error::Authentication)?,
+        };
         let outcome = match shared.http.execute(request).await {
             Ok(response) => read(response).await,
             Err(error) => Err(error),
@@ -412,15 +435,36 @@ impl HttpClient {
     }
 }
 
+/// A copy of `request` to send while the original is kept for another attempt; `None` when its
+/// body is a stream, which can be read only once.
+///
+/// A request with a body is copied by `Request::try_clone`. One without, such as a GET, is copied
+/// here, with all that a [`RequestBuilder`] sets: method, URL, headers, version and timeout.
+/// `try_clone` would first build an extension map to hold the timeout and then replace it with
+/// the original's, allocations a request without a timeout of its own does not need.
+fn copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    copy.headers_mut().clone_from(request.headers());
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
+}
+
 /// A wait in whole milliseconds, for logs.
 fn millis(wait: Duration) -> u64 {
     u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Reads a whole response: status, headers and body.
-async fn read(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+async fn read(mut response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken rather than copied: reading the body does not look at them.
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     Ok(RawResponse {
         status,
