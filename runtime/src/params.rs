@@ -2,6 +2,7 @@
 
 use crate::validate::{Rule, ValidationError};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use std::borrow::Cow;
 
 /// A value that can be sent as a path, query or header parameter.
 pub trait ParamValue {
@@ -18,11 +19,20 @@ impl ParamValue for String {
     fn to_param(&self) -> String {
         self.clone()
     }
+
+    fn to_path_segment(&self) -> String {
+        self.as_str().to_path_segment()
+    }
 }
 
 impl ParamValue for str {
     fn to_param(&self) -> String {
         self.to_owned()
+    }
+
+    /// Encoded straight from the text: no copy of it first.
+    fn to_path_segment(&self) -> String {
+        Cow::from(utf8_percent_encode(self, PATH_SEGMENT)).into_owned()
     }
 }
 
