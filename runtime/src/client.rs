@@ -11,6 +11,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
@@ -254,8 +255,10 @@ impl HttpClient {
         })
     }
 
-    /// A request for `operation` at `path` (already encoded, starting with `/`).
-    pub fn request(&self, operation: &Operation, path: &str) -> RequestBuilder {
+    /// A request for `operation` at `path` (already encoded, starting with `/`): a `&str`, or
+    /// `format_args!` with the path parameters as [`PathSegment`](crate::PathSegment)s, which
+    /// are encoded straight into the URL.
+    pub fn request(&self, operation: &Operation, path: impl fmt::Display) -> RequestBuilder {
         self.shared
             .http
             .request(operation.method.clone(), self.url(operation, path))
@@ -263,28 +266,26 @@ impl HttpClient {
 
     /// Where `operation` at `path` is sent: its own server while the base URL is the API's,
     /// the base URL otherwise.
-    fn url(&self, operation: &Operation, path: &str) -> String {
+    fn url(&self, operation: &Operation, path: impl fmt::Display) -> String {
         let base = &self.shared.base_url;
+        let mut url = String::with_capacity(base.len() + 64);
         match operation.server {
             Some(server) if self.shared.operation_servers => {
                 let server = server.trim_end_matches('/');
                 if server.starts_with('/') {
                     // A relative server is read from the base URL's origin.
-                    let origin = reqwest::Url::parse(base)
-                        .map(|url| url.origin().ascii_serialization())
-                        .unwrap_or_else(|_| base.clone());
-                    format!("{origin}{server}{path}")
-                } else {
-                    format!("{server}{path}")
+                    match reqwest::Url::parse(base) {
+                        Ok(parsed) => url.push_str(&parsed.origin().ascii_serialization()),
+                        Err(_) => url.push_str(base),
+                    }
                 }
+                url.push_str(server);
             }
-            _ => {
-                let mut url = String::with_capacity(base.len() + path.len());
-                url.push_str(base);
-                url.push_str(path);
-                url
-            }
+            _ => url.push_str(base),
         }
+        // Writing into a `String` cannot fail.
+        let _ = write!(url, "{path}");
+        url
     }
 
     /// Sends `request` and reads the whole response. Any status is a received response; only

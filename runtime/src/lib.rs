@@ -29,7 +29,7 @@ pub use error::{ApiError, Error, RawResponse};
 pub use futures_core::Stream;
 pub use oauth2::{ClientCredentials, TokenCache, TokenError};
 pub use pagination::Page;
-pub use params::{Cookies, ParamValue, Query, encode_path_segment};
+pub use params::{Cookies, ParamValue, PathSegment, Query, encode_path_segment};
 pub use reqwest::{self, Method, StatusCode, header::HeaderMap};
 pub use response::Response;
 pub use retry::RetryPolicy;

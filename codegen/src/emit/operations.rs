@@ -692,7 +692,7 @@ fn error_arm(error: &str, response: &ErrorResponse) -> TokenStream {
     }
 }
 
-/// `format!("/tickets/{}/cancel", encode(&self.id))` for the operation's path template.
+/// `format_args!("/tickets/{}/cancel", PathSegment(&self.id))` for the operation's path template.
 fn path_expression(operation: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut arguments = Vec::new();
@@ -709,7 +709,7 @@ fn path_expression(operation: &Operation) -> TokenStream {
             Some(parameter) => {
                 let field = ident(&parameter.name);
                 template.push_str("{}");
-                arguments.push(quote!(client_runtime::encode_path_segment(&self.#field)));
+                arguments.push(quote!(client_runtime::PathSegment(&self.#field)));
             }
             // An undeclared placeholder is sent as written.
             None => template.push_str(&rest[open..=close].replace('{', "{{").replace('}', "}}")),
@@ -720,7 +720,8 @@ fn path_expression(operation: &Operation) -> TokenStream {
     if arguments.is_empty() {
         quote!(#template)
     } else {
-        quote!(&format!(#template, #(#arguments),*))
+        // Written straight into the URL, each parameter encoded on the way.
+        quote!(format_args!(#template, #(#arguments),*))
     }
 }
 
