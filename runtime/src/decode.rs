@@ -103,11 +103,13 @@ pub struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
     /// The name.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The name as an owned `String`, for a map of the properties a struct does not list.
+    #[inline]
     pub fn into_string(self) -> String {
         self.0.into_owned()
     }
@@ -134,7 +136,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(value.to_owned())))
+        Ok(owned(value))
     }
 
     fn visit_string<E: de::Error>(self, value: String) -> Result<Key<'de>, E> {
@@ -156,6 +158,14 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
+/// A key copied out of a transient buffer (an escaped name, a reader's input): kept out of line,
+/// so the common path, a name borrowed from the input, stays small enough to be inlined.
+#[cold]
+#[inline(never)]
+fn owned(value: &str) -> Key<'static> {
+    Key(Cow::Owned(value.to_owned()))
+}
+
 /// Reads the value of the listed property `name` into `slot`; a property that appears twice is
 /// an error naming it, as serde's derived impls report it.
 pub fn read<'de, A, T>(
@@ -168,10 +178,35 @@ where
     T: Deserialize<'de>,
 {
     if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
+        return Err(duplicate(name));
     }
     *slot = Some(map.next_value()?);
     Ok(())
+}
+
+/// The error for a property read twice: out of line, as the cold paths below, so that what runs
+/// for every property stays small.
+#[cold]
+#[inline(never)]
+fn duplicate<E: de::Error>(name: &'static str) -> E {
+    E::duplicate_field(name)
+}
+
+/// The error for a required property that is absent.
+#[cold]
+#[inline(never)]
+fn missing<E: de::Error>(name: &'static str) -> E {
+    E::missing_field(name)
+}
+
+/// What an absent property of type `T` reads as: see [`Absent`].
+#[cold]
+#[inline(never)]
+fn absent<'de, T: Deserialize<'de>, E: de::Error>(name: &'static str) -> Result<T, E> {
+    T::deserialize(Absent {
+        name,
+        error: PhantomData,
+    })
 }
 
 /// A required property: absent is an error naming it. (As with serde's derived impls, a type
@@ -183,10 +218,7 @@ where
 {
     match value {
         Some(value) => Ok(value),
-        None => T::deserialize(Absent {
-            name,
-            error: PhantomData,
-        }),
+        None => absent(name),
     }
 }
 
@@ -195,7 +227,7 @@ pub fn nullable<T, E: de::Error>(
     value: Option<Option<T>>,
     name: &'static str,
 ) -> Result<Option<T>, E> {
-    value.ok_or_else(|| E::missing_field(name))
+    value.ok_or_else(|| missing(name))
 }
 
 /// An optional property that is never `null` in the API: absent and `null` are both `None`.
@@ -214,7 +246,7 @@ impl<'de, E: de::Error> Deserializer<'de> for Absent<E> {
     type Error = E;
 
     fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
-        Err(E::missing_field(self.name))
+        Err(missing(self.name))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
