@@ -160,6 +160,8 @@ pub struct HttpClient {
 struct Shared {
     http: reqwest::Client,
     base_url: String,
+    /// The base URL parsed once, when requests to it can be read against it (see [`Self::url`]).
+    base: Option<Base>,
     /// Whether operations with servers of their own go there: the base URL is the API's own.
     operation_servers: bool,
     authentication: Authentication,
@@ -183,10 +185,11 @@ impl HttpClient {
                 url: base_url,
             });
         }
-        reqwest::Url::parse(&base_url).map_err(|error| BuildError::BaseUrl {
+        let parsed = reqwest::Url::parse(&base_url).map_err(|error| BuildError::BaseUrl {
             url: base_url.clone(),
             reason: error.to_string(),
         })?;
+        let base = Base::new(parsed);
         let mut default_headers = HeaderMap::new();
         for (name, value) in &config.default_headers {
             let (name, value) =
@@ -216,6 +219,7 @@ impl HttpClient {
             shared: Arc::new(Shared {
                 http,
                 base_url,
+                base,
                 operation_servers,
                 credential_header: authentication.fixed_header(),
                 authentication,
@@ -246,6 +250,7 @@ impl HttpClient {
             shared: Arc::new(Shared {
                 http: self.shared.http.clone(),
                 base_url: self.shared.base_url.clone(),
+                base: self.shared.base.clone(),
                 operation_servers: self.shared.operation_servers,
                 authentication: self.shared.authentication.clone(),
                 credential_header: self.shared.credential_header.clone(),
@@ -259,14 +264,17 @@ impl HttpClient {
     /// `format_args!` with the path parameters as [`PathSegment`](crate::PathSegment)s, which
     /// are encoded straight into the URL.
     pub fn request(&self, operation: &Operation, path: impl fmt::Display) -> RequestBuilder {
-        self.shared
-            .http
-            .request(operation.method.clone(), self.url(operation, path))
+        let method = operation.method.clone();
+        match self.url(operation, path) {
+            Ok(url) => self.shared.http.request(method, url),
+            Err(text) => self.shared.http.request(method, text),
+        }
     }
 
     /// Where `operation` at `path` is sent: its own server while the base URL is the API's,
-    /// the base URL otherwise.
-    fn url(&self, operation: &Operation, path: impl fmt::Display) -> String {
+    /// the base URL otherwise. Parsed here when it goes to the base URL, whose scheme and host
+    /// were parsed when the client was built; otherwise the text, which reqwest parses.
+    fn url(&self, operation: &Operation, path: impl fmt::Display) -> Result<reqwest::Url, String> {
         let base = &self.shared.base_url;
         let mut url = String::with_capacity(base.len() + 64);
         match operation.server {
@@ -281,11 +289,24 @@ impl HttpClient {
                 }
                 url.push_str(server);
             }
-            _ => url.push_str(base),
+            _ => {
+                if let Some(parsed) = &self.shared.base {
+                    let mut reference = String::with_capacity(parsed.path.len() + 64);
+                    reference.push_str(&parsed.path);
+                    // Writing into a `String` cannot fail.
+                    let _ = write!(reference, "{path}");
+                    if let Some(url) = parsed.join(&reference) {
+                        return Ok(url);
+                    }
+                    url.push_str(base);
+                    url.push_str(&reference[parsed.path.len()..]);
+                    return Err(url);
+                }
+                url.push_str(base);
+            }
         }
-        // Writing into a `String` cannot fail.
         let _ = write!(url, "{path}");
-        url
+        Err(url)
     }
 
     /// Sends `request` and reads the whole response. Any status is a received response; only
@@ -433,6 +454,42 @@ impl HttpClient {
             error
         });
         Ok((outcome, token))
+    }
+}
+
+/// The base URL, parsed once. A request's URL is its path read against it as an absolute-path
+/// reference, `/v1/tickets/k7m2p9x4q1`: what parsing the base URL's text followed by the path
+/// gives, without parsing scheme and host (a host goes through IDNA processing) again each time.
+#[derive(Debug, Clone)]
+struct Base {
+    url: reqwest::Url,
+    /// The base URL's path without its trailing `/`: `/v1`, or empty.
+    path: String,
+}
+
+impl Base {
+    /// `None` for a base URL whose text a path cannot simply follow (a query or fragment, a URL
+    /// that cannot be a base) or whose scheme reads references differently from `http(s)`.
+    fn new(url: reqwest::Url) -> Option<Self> {
+        let usable = matches!(url.scheme(), "http" | "https")
+            && !url.cannot_be_a_base()
+            && url.query().is_none()
+            && url.fragment().is_none();
+        usable.then(|| Self {
+            path: url.path().trim_end_matches('/').to_owned(),
+            url,
+        })
+    }
+
+    /// `reference` (the base path followed by a request's path) read against the base URL;
+    /// `None` when it would not be read as a path: it does not start with one `/` (`//` or
+    /// `/\` would start a host), or it does not parse.
+    fn join(&self, reference: &str) -> Option<reqwest::Url> {
+        let mut characters = reference.chars();
+        if characters.next() != Some('/') || matches!(characters.next(), Some('/' | '\\')) {
+            return None;
+        }
+        self.url.join(reference).ok()
     }
 }
 
@@ -635,6 +692,82 @@ mod tests {
         );
     }
 
+    /// A request's URL as text, however it was made.
+    fn text(url: Result<reqwest::Url, String>) -> String {
+        url.map_or_else(|text| text, String::from)
+    }
+
+    #[test]
+    fn a_path_read_against_the_parsed_base_url_is_the_url_of_the_whole_text() {
+        let list = Operation {
+            id: "list",
+            method: Method::GET,
+            path: "/files",
+            idempotent: true,
+            server: None,
+        };
+        let bases = [
+            "http://127.0.0.1:9",
+            "https://api.example.com/v1/",
+            "https://user:pw@API.example.com:8443/a b/./c/../d",
+            "https://[::1]/x%2Fy",
+            "https://café.example/v1",
+            "https://api.example.com/v1?key=1",
+            "ftp://files.example.com/pub",
+        ];
+        let paths = [
+            "/tickets/k7m2p9x4q1",
+            "/things?page=1&q=a b",
+            "/a#part",
+            "/a/../../b",
+            "//elsewhere.example/x",
+            "/\\elsewhere.example/x",
+            "/%2F/é",
+            "/tab\there ",
+            "",
+            "?only=query",
+        ];
+        for base in bases {
+            let client = HttpClient::new(ClientConfig::new(base), NoCredential).expect("builds");
+            for path in paths {
+                let whole = format!("{}{path}", client.base_url());
+                let expected = reqwest::Url::parse(&whole).map(String::from);
+                let url = client.url(&list, path);
+                match (&url, &expected) {
+                    (Ok(url), Ok(expected)) => assert_eq!(url.as_str(), expected, "{whole}"),
+                    (Err(text), _) => assert_eq!(*text, whole),
+                    (Ok(url), Err(_)) => panic!("{whole} does not parse, yet gave {url}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_what_reads_as_a_path_is_read_against_the_base_url() {
+        let list = Operation {
+            id: "list",
+            method: Method::GET,
+            path: "/files",
+            idempotent: true,
+            server: None,
+        };
+        let client = |base| HttpClient::new(ClientConfig::new(base), NoCredential).expect("builds");
+        let local = client("http://127.0.0.1:9");
+        assert!(local.url(&list, "/tickets/k7m2p9x4q1").is_ok());
+        assert!(local.url(&list, "//elsewhere.example/x").is_err());
+        assert!(local.url(&list, "/\\elsewhere.example/x").is_err());
+        let versioned = client("https://api.example.com/v1");
+        assert!(
+            versioned.url(&list, "//files").is_ok(),
+            "after `/v1`, `//` is a path"
+        );
+        assert!(
+            client("https://api.example.com/v1?key=1")
+                .url(&list, "/files")
+                .is_err()
+        );
+    }
+
     #[test]
     fn operations_with_servers_of_their_own_go_there_unless_the_base_url_was_chosen() {
         let upload = |server| Operation {
@@ -648,11 +781,11 @@ mod tests {
         let own =
             HttpClient::new(ClientConfig::new(api).api_server(api), NoCredential).expect("builds");
         assert_eq!(
-            own.url(&upload("https://uploads.example.com/"), "/files"),
+            text(own.url(&upload("https://uploads.example.com/"), "/files")),
             "https://uploads.example.com/files"
         );
         assert_eq!(
-            own.url(&upload("/upload/v1"), "/files"),
+            text(own.url(&upload("/upload/v1"), "/files")),
             "https://api.example.com/upload/v1/files",
             "a relative server is read from the base URL's origin"
         );
@@ -660,14 +793,17 @@ mod tests {
             server: None,
             ..upload("unused")
         };
-        assert_eq!(own.url(&list, "/files"), "https://api.example.com/v1/files");
+        assert_eq!(
+            text(own.url(&list, "/files")),
+            "https://api.example.com/v1/files"
+        );
         let mock = HttpClient::new(
             ClientConfig::new("http://127.0.0.1:9").api_server(api),
             NoCredential,
         )
         .expect("builds");
         assert_eq!(
-            mock.url(&upload("https://uploads.example.com"), "/files"),
+            text(mock.url(&upload("https://uploads.example.com"), "/files")),
             "http://127.0.0.1:9/files",
             "a base URL of the caller's choosing serves every operation"
         );
