@@ -157,6 +157,44 @@ async fn a_non_idempotent_post_is_not_retried_after_503() {
 }
 
 #[tokio::test]
+async fn a_request_sent_once_is_traced_like_any_other() {
+    // A POST cannot be retried, so it goes out without a copy kept; its span still says how it
+    // ended.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/tickets/k7m2p9x4q1/cancel"))
+        .respond_with(unavailable())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let capture = Capture::default();
+    {
+        let _guard = tracing::subscriber::set_default(capture.subscriber());
+        client_for(server.uri())
+            .cancel_ticket(TICKET_ID)
+            .send()
+            .await
+            .expect_err("503 is an error");
+    }
+    let output = capture.text();
+    let closed: Vec<&str> = output
+        .lines()
+        .filter(|line| line.contains("request{") && line.contains("close"))
+        .collect();
+    assert_eq!(closed.len(), 1, "one request span:\n{output}");
+    for field in [
+        r#"operation="cancelTicket""#,
+        "method=POST",
+        "status=503",
+        "attempt=1",
+    ] {
+        assert!(closed[0].contains(field), "{field} in {}", closed[0]);
+    }
+    assert!(output.contains("response received"), "{output}");
+    server.verify().await;
+}
+
+#[tokio::test]
 async fn create_customer_is_retried_only_when_it_carries_an_external_id() {
     let created = |external_id: &str| {
         ResponseTemplate::new(201).set_body_json(json!({
@@ -1013,6 +1051,42 @@ async fn a_rejected_token_is_replaced_once_and_the_call_retried() {
         .await;
 
     let response = pexip_client(&api, &tokens)
+        .get_customer_by_id("123")
+        .send()
+        .await
+        .expect("the fresh token is accepted");
+
+    assert_eq!(response.data.id, "123");
+    api.verify().await;
+    tokens.verify().await;
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_replaced_even_with_retries_turned_off() {
+    // The request is kept for a resend whenever the credential can be refreshed, not only when
+    // the retry policy allows retries.
+    let (api, tokens) = (MockServer::start().await, MockServer::start().await);
+    mount_tokens(&tokens, &[("token-1", 1), ("token-2", 1)]).await;
+    Mock::given(path("/enterprises/acme/customers/123"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(pexip_unauthorized())
+        .expect(1)
+        .mount(&api)
+        .await;
+    Mock::given(path("/enterprises/acme/customers/123"))
+        .and(header("authorization", "Bearer token-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pexip_customer()))
+        .expect(1)
+        .mount(&api)
+        .await;
+    let config = ClientConfig::new(format!("{}/enterprises/{{enterprise}}", api.uri()))
+        .server_variable("enterprise", "acme")
+        .retry(RetryPolicy::disabled());
+    let credential = pexip_engage::auth::Oauth2::new("engage-client", CLIENT_SECRET)
+        .token_url(format!("{}/realms/{{enterprise}}/token", tokens.uri()));
+    let client = pexip_engage::Client::from_config(config, credential).expect("the client builds");
+
+    let response = client
         .get_customer_by_id("123")
         .send()
         .await

@@ -78,6 +78,24 @@ impl Authentication {
         Self::OAuth2(Arc::new(TokenCache::new(credentials)))
     }
 
+    /// The header this credential adds to every request when that header never changes (a bearer
+    /// key, basic credentials, a key in a header), so it is built once rather than per request.
+    /// `None` for the schemes that depend on the request or on time, and for a credential that is
+    /// not a valid header value (which [`Self::apply`] leaves out too).
+    pub(crate) fn fixed_header(&self) -> Option<(HeaderName, HeaderValue)> {
+        let (name, mut value) = match self {
+            Self::Bearer(token) => (AUTHORIZATION, bearer(token)?),
+            Self::Basic { username, password } => (AUTHORIZATION, basic(username, password)?),
+            Self::Header { name, value } => (
+                HeaderName::try_from(name.as_str()).ok()?,
+                HeaderValue::from_str(value.expose()).ok()?,
+            ),
+            Self::None | Self::Query { .. } | Self::Cookie { .. } | Self::OAuth2(_) => return None,
+        };
+        value.set_sensitive(true);
+        Some((name, value))
+    }
+
     /// Adds the credential to `request`, fetching an access token first if the scheme needs one.
     /// Returns the token used, so a 401 answer can ask for a fresh one.
     pub(crate) async fn apply(
@@ -89,9 +107,7 @@ impl Authentication {
             Self::None => {}
             Self::Bearer(token) => set_bearer(request, token),
             Self::Basic { username, password } => {
-                let credentials = format!("{username}:{}", password.expose());
-                let encoded = BASE64_STANDARD.encode(credentials);
-                if let Ok(mut value) = HeaderValue::from_str(&format!("Basic {encoded}")) {
+                if let Some(mut value) = basic(username, password) {
                     value.set_sensitive(true);
                     request.headers_mut().insert(AUTHORIZATION, value);
                 }
@@ -153,10 +169,22 @@ impl Authentication {
 /// Replaces the `Authorization` header with `Bearer <token>`, marked sensitive so reqwest's own
 /// `Debug` output redacts it.
 pub(crate) fn set_bearer(request: &mut reqwest::Request, token: &Secret) {
-    if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
+    if let Some(mut value) = bearer(token) {
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
     }
+}
+
+/// `Bearer <token>`, when that is a valid header value.
+fn bearer(token: &Secret) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()
+}
+
+/// `Basic <base64 of user:password>`, when that is a valid header value.
+fn basic(username: &str, password: &Secret) -> Option<HeaderValue> {
+    let credentials = format!("{username}:{}", password.expose());
+    let encoded = BASE64_STANDARD.encode(credentials);
+    HeaderValue::from_str(&format!("Basic {encoded}")).ok()
 }
 
 impl fmt::Debug for Authentication {
@@ -288,6 +316,53 @@ mod tests {
             .collect();
         assert_eq!(cookies.len(), 1);
         assert_eq!(cookies[0], format!("lang=en; session={KEY}").as_str());
+    }
+
+    #[tokio::test]
+    async fn a_fixed_header_is_the_one_apply_sets() {
+        let http = reqwest::Client::new();
+        let fixed = [
+            Authentication::Bearer(Secret::from(KEY)),
+            Authentication::Basic {
+                username: "user".to_owned(),
+                password: Secret::from(KEY),
+            },
+            Authentication::Header {
+                name: "X-Api-Key".to_owned(),
+                value: Secret::from(KEY),
+            },
+        ];
+        for authentication in fixed {
+            let mut request = http
+                .get("https://api.example.com/")
+                .build()
+                .expect("a request");
+            authentication
+                .apply(&http, &mut request)
+                .await
+                .expect("applied");
+            let (name, value) = authentication.fixed_header().expect("a fixed header");
+            assert!(value.is_sensitive(), "{name} is redacted in debug output");
+            assert_eq!(request.headers().get(&name), Some(&value));
+        }
+        let per_request = [
+            Authentication::None,
+            Authentication::Query {
+                name: "key".to_owned(),
+                value: Secret::from(KEY),
+            },
+            Authentication::Cookie {
+                name: "session".to_owned(),
+                value: Secret::from(KEY),
+            },
+            Authentication::Bearer(Secret::from("line\nbreak")),
+        ];
+        for authentication in per_request {
+            assert!(
+                authentication.fixed_header().is_none(),
+                "{authentication:?}"
+            );
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
@@ -159,9 +160,13 @@ pub struct HttpClient {
 struct Shared {
     http: reqwest::Client,
     base_url: String,
+    /// The base URL parsed once, when requests to it can be read against it (see [`Self::url`]).
+    base: Option<Base>,
     /// Whether operations with servers of their own go there: the base URL is the API's own.
     operation_servers: bool,
     authentication: Authentication,
+    /// The header a credential that never changes puts on every request, built once.
+    credential_header: Option<(HeaderName, HeaderValue)>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
 }
@@ -180,10 +185,11 @@ impl HttpClient {
                 url: base_url,
             });
         }
-        reqwest::Url::parse(&base_url).map_err(|error| BuildError::BaseUrl {
+        let parsed = reqwest::Url::parse(&base_url).map_err(|error| BuildError::BaseUrl {
             url: base_url.clone(),
             reason: error.to_string(),
         })?;
+        let base = Base::new(parsed);
         let mut default_headers = HeaderMap::new();
         for (name, value) in &config.default_headers {
             let (name, value) =
@@ -208,12 +214,15 @@ impl HttpClient {
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
+        let authentication = credential.into_authentication(&variables);
         Ok(Self {
             shared: Arc::new(Shared {
                 http,
                 base_url,
+                base,
                 operation_servers,
-                authentication: credential.into_authentication(&variables),
+                credential_header: authentication.fixed_header(),
+                authentication,
                 default_headers,
                 retry: config.retry,
             }),
@@ -241,40 +250,63 @@ impl HttpClient {
             shared: Arc::new(Shared {
                 http: self.shared.http.clone(),
                 base_url: self.shared.base_url.clone(),
+                base: self.shared.base.clone(),
                 operation_servers: self.shared.operation_servers,
                 authentication: self.shared.authentication.clone(),
+                credential_header: self.shared.credential_header.clone(),
                 default_headers,
                 retry: self.shared.retry.clone(),
             }),
         })
     }
 
-    /// A request for `operation` at `path` (already encoded, starting with `/`).
-    pub fn request(&self, operation: &Operation, path: &str) -> RequestBuilder {
-        self.shared
-            .http
-            .request(operation.method.clone(), self.url(operation, path))
+    /// A request for `operation` at `path` (already encoded, starting with `/`): a `&str`, or
+    /// `format_args!` with the path parameters as [`PathSegment`](crate::PathSegment)s, which
+    /// are encoded straight into the URL.
+    pub fn request(&self, operation: &Operation, path: impl fmt::Display) -> RequestBuilder {
+        let method = operation.method.clone();
+        match self.url(operation, path) {
+            Ok(url) => self.shared.http.request(method, url),
+            Err(text) => self.shared.http.request(method, text),
+        }
     }
 
     /// Where `operation` at `path` is sent: its own server while the base URL is the API's,
-    /// the base URL otherwise.
-    fn url(&self, operation: &Operation, path: &str) -> String {
+    /// the base URL otherwise. Parsed here when it goes to the base URL, whose scheme and host
+    /// were parsed when the client was built; otherwise the text, which reqwest parses.
+    fn url(&self, operation: &Operation, path: impl fmt::Display) -> Result<reqwest::Url, String> {
         let base = &self.shared.base_url;
+        let mut url = String::with_capacity(base.len() + 64);
         match operation.server {
             Some(server) if self.shared.operation_servers => {
                 let server = server.trim_end_matches('/');
                 if server.starts_with('/') {
                     // A relative server is read from the base URL's origin.
-                    let origin = reqwest::Url::parse(base)
-                        .map(|url| url.origin().ascii_serialization())
-                        .unwrap_or_else(|_| base.clone());
-                    format!("{origin}{server}{path}")
-                } else {
-                    format!("{server}{path}")
+                    match reqwest::Url::parse(base) {
+                        Ok(parsed) => url.push_str(&parsed.origin().ascii_serialization()),
+                        Err(_) => url.push_str(base),
+                    }
                 }
+                url.push_str(server);
             }
-            _ => format!("{base}{path}"),
+            _ => {
+                if let Some(parsed) = &self.shared.base {
+                    let mut reference = String::with_capacity(parsed.path.len() + 64);
+                    reference.push_str(&parsed.path);
+                    // Writing into a `String` cannot fail.
+                    let _ = write!(reference, "{path}");
+                    if let Some(url) = parsed.join(&reference) {
+                        return Ok(url);
+                    }
+                    url.push_str(base);
+                    url.push_str(&reference[parsed.path.len()..]);
+                    return Err(url);
+                }
+                url.push_str(base);
+            }
         }
+        let _ = write!(url, "{path}");
+        Err(url)
     }
 
     /// Sends `request` and reads the whole response. Any status is a received response; only
@@ -293,6 +325,7 @@ impl HttpClient {
                 request.headers_mut().insert(name.clone(), value.clone());
             }
         }
+        // Its fields are formatted only when a subscriber takes the span.
         let span = tracing::info_span!(
             "request",
             operation = operation.id,
@@ -301,8 +334,8 @@ impl HttpClient {
             status = Empty,
             attempt = Empty,
         );
-        self.send_with_retries(operation, request)
-            .instrument(span)
+        self.send_with_retries(operation, request, &span)
+            .instrument(span.clone())
             .await
     }
 
@@ -310,6 +343,7 @@ impl HttpClient {
         &self,
         operation: &Operation,
         request: reqwest::Request,
+        span: &tracing::Span,
     ) -> Result<ReceivedResponse, Error<E>> {
         let shared = &*self.shared;
         let retries = if operation.idempotent {
@@ -317,18 +351,23 @@ impl HttpClient {
         } else {
             0
         };
+        // Whether the request may have to go out again, and so is copied before each attempt:
+        // a retry after a failure, or a fresh OAuth 2.0 token after a 401.
+        let may_resend = retries > 0 || matches!(shared.authentication, Authentication::OAuth2(_));
         let mut retried = 0;
         let mut attempt = 0;
         let mut token_refreshed = false;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
-            let Some(copy) = request.try_clone() else {
-                // A streamed body can be sent only once.
+            span.record("attempt", attempt);
+            let copy = if may_resend { copy(&request) } else { None };
+            let Some(copy) = copy else {
+                // Sent once: it may not be resent, or its body is a stream, which is read once.
                 let (outcome, _) = self.attempt(request).await?;
-                return outcome
-                    .map(|raw| ReceivedResponse { raw })
-                    .map_err(Error::Transport);
+                let raw = outcome.map_err(Error::Transport)?;
+                span.record("status", raw.status.as_u16());
+                tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
+                return Ok(ReceivedResponse { raw });
             };
             let (outcome, token) = self.attempt(copy).await?;
             let raw = match outcome {
@@ -347,7 +386,7 @@ impl HttpClient {
                 }
                 Err(error) => return Err(Error::Transport(error)),
             };
-            tracing::Span::current().record("status", raw.status.as_u16());
+            span.record("status", raw.status.as_u16());
             if raw.status == StatusCode::UNAUTHORIZED
                 && !token_refreshed
                 && let Some(token) = &token
@@ -390,11 +429,17 @@ impl HttpClient {
         mut request: reqwest::Request,
     ) -> Result<(Result<RawResponse, reqwest::Error>, Option<Secret>), Error<E>> {
         let shared = &*self.shared;
-        let token = shared
-            .authentication
-            .apply(&shared.http, &mut request)
-            .await
-            .map_err(Error::Authentication)?;
+        let token = match &shared.credential_header {
+            Some((name, value)) => {
+                request.headers_mut().insert(name.clone(), value.clone());
+                None
+            }
+            None => shared
+                .authentication
+                .apply(&shared.http, &mut request)
+                .await
+                .map_err(Error::Authentication)?,
+        };
         let outcome = match shared.http.execute(request).await {
             Ok(response) => read(response).await,
             Err(error) => Err(error),
@@ -412,15 +457,72 @@ impl HttpClient {
     }
 }
 
+/// The base URL, parsed once. A request's URL is its path read against it as an absolute-path
+/// reference, `/v1/tickets/k7m2p9x4q1`: what parsing the base URL's text followed by the path
+/// gives, without parsing scheme and host (a host goes through IDNA processing) again each time.
+#[derive(Debug, Clone)]
+struct Base {
+    url: reqwest::Url,
+    /// The base URL's path without its trailing `/`: `/v1`, or empty.
+    path: String,
+}
+
+impl Base {
+    /// `None` for a base URL whose text a path cannot simply follow (a query or fragment, a URL
+    /// that cannot be a base) or whose scheme reads references differently from `http(s)`.
+    fn new(url: reqwest::Url) -> Option<Self> {
+        let usable = matches!(url.scheme(), "http" | "https")
+            && !url.cannot_be_a_base()
+            && url.query().is_none()
+            && url.fragment().is_none();
+        usable.then(|| Self {
+            path: url.path().trim_end_matches('/').to_owned(),
+            url,
+        })
+    }
+
+    /// `reference` (the base path followed by a request's path) read against the base URL;
+    /// `None` when it would not be read as a path: it does not start with one `/` (`//` or
+    /// `/\` would start a host), or it does not parse.
+    fn join(&self, reference: &str) -> Option<reqwest::Url> {
+        let mut characters = reference.chars();
+        if characters.next() != Some('/') || matches!(characters.next(), Some('/' | '\\')) {
+            return None;
+        }
+        self.url.join(reference).ok()
+    }
+}
+
+/// A copy of `request` to send while the original is kept for another attempt; `None` when its
+/// body is a stream, which can be read only once.
+///
+/// A request with a body is copied by `Request::try_clone`. One without, such as a GET, is copied
+/// here, with all that a [`RequestBuilder`] sets: method, URL, headers, version and timeout.
+/// `try_clone` would first build an extension map to hold the timeout and then replace it with
+/// the original's, allocations a request without a timeout of its own does not need.
+fn copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    copy.headers_mut().clone_from(request.headers());
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
+}
+
 /// A wait in whole milliseconds, for logs.
 fn millis(wait: Duration) -> u64 {
     u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Reads a whole response: status, headers and body.
-async fn read(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+async fn read(mut response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken rather than copied: reading the body does not look at them.
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     Ok(RawResponse {
         status,
@@ -590,6 +692,82 @@ mod tests {
         );
     }
 
+    /// A request's URL as text, however it was made.
+    fn text(url: Result<reqwest::Url, String>) -> String {
+        url.map_or_else(|text| text, String::from)
+    }
+
+    #[test]
+    fn a_path_read_against_the_parsed_base_url_is_the_url_of_the_whole_text() {
+        let list = Operation {
+            id: "list",
+            method: Method::GET,
+            path: "/files",
+            idempotent: true,
+            server: None,
+        };
+        let bases = [
+            "http://127.0.0.1:9",
+            "https://api.example.com/v1/",
+            "https://user:pw@API.example.com:8443/a b/./c/../d",
+            "https://[::1]/x%2Fy",
+            "https://café.example/v1",
+            "https://api.example.com/v1?key=1",
+            "ftp://files.example.com/pub",
+        ];
+        let paths = [
+            "/tickets/k7m2p9x4q1",
+            "/things?page=1&q=a b",
+            "/a#part",
+            "/a/../../b",
+            "//elsewhere.example/x",
+            "/\\elsewhere.example/x",
+            "/%2F/é",
+            "/tab\there ",
+            "",
+            "?only=query",
+        ];
+        for base in bases {
+            let client = HttpClient::new(ClientConfig::new(base), NoCredential).expect("builds");
+            for path in paths {
+                let whole = format!("{}{path}", client.base_url());
+                let expected = reqwest::Url::parse(&whole).map(String::from);
+                let url = client.url(&list, path);
+                match (&url, &expected) {
+                    (Ok(url), Ok(expected)) => assert_eq!(url.as_str(), expected, "{whole}"),
+                    (Err(text), _) => assert_eq!(*text, whole),
+                    (Ok(url), Err(_)) => panic!("{whole} does not parse, yet gave {url}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_what_reads_as_a_path_is_read_against_the_base_url() {
+        let list = Operation {
+            id: "list",
+            method: Method::GET,
+            path: "/files",
+            idempotent: true,
+            server: None,
+        };
+        let client = |base| HttpClient::new(ClientConfig::new(base), NoCredential).expect("builds");
+        let local = client("http://127.0.0.1:9");
+        assert!(local.url(&list, "/tickets/k7m2p9x4q1").is_ok());
+        assert!(local.url(&list, "//elsewhere.example/x").is_err());
+        assert!(local.url(&list, "/\\elsewhere.example/x").is_err());
+        let versioned = client("https://api.example.com/v1");
+        assert!(
+            versioned.url(&list, "//files").is_ok(),
+            "after `/v1`, `//` is a path"
+        );
+        assert!(
+            client("https://api.example.com/v1?key=1")
+                .url(&list, "/files")
+                .is_err()
+        );
+    }
+
     #[test]
     fn operations_with_servers_of_their_own_go_there_unless_the_base_url_was_chosen() {
         let upload = |server| Operation {
@@ -603,11 +781,11 @@ mod tests {
         let own =
             HttpClient::new(ClientConfig::new(api).api_server(api), NoCredential).expect("builds");
         assert_eq!(
-            own.url(&upload("https://uploads.example.com/"), "/files"),
+            text(own.url(&upload("https://uploads.example.com/"), "/files")),
             "https://uploads.example.com/files"
         );
         assert_eq!(
-            own.url(&upload("/upload/v1"), "/files"),
+            text(own.url(&upload("/upload/v1"), "/files")),
             "https://api.example.com/upload/v1/files",
             "a relative server is read from the base URL's origin"
         );
@@ -615,14 +793,17 @@ mod tests {
             server: None,
             ..upload("unused")
         };
-        assert_eq!(own.url(&list, "/files"), "https://api.example.com/v1/files");
+        assert_eq!(
+            text(own.url(&list, "/files")),
+            "https://api.example.com/v1/files"
+        );
         let mock = HttpClient::new(
             ClientConfig::new("http://127.0.0.1:9").api_server(api),
             NoCredential,
         )
         .expect("builds");
         assert_eq!(
-            mock.url(&upload("https://uploads.example.com"), "/files"),
+            text(mock.url(&upload("https://uploads.example.com"), "/files")),
             "http://127.0.0.1:9/files",
             "a base URL of the caller's choosing serves every operation"
         );

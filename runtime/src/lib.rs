@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod body;
 mod client;
+pub mod decode;
 pub mod double_option;
 mod error;
 pub mod nullable;
@@ -28,7 +29,7 @@ pub use error::{ApiError, Error, RawResponse};
 pub use futures_core::Stream;
 pub use oauth2::{ClientCredentials, TokenCache, TokenError};
 pub use pagination::Page;
-pub use params::{Cookies, ParamValue, Properties, Query, encode_path_segment};
+pub use params::{Cookies, ParamValue, PathSegment, Properties, Query, encode_path_segment};
 pub use reqwest::{self, Method, StatusCode, header::HeaderMap};
 pub use response::Response;
 pub use retry::RetryPolicy;

@@ -2,6 +2,8 @@
 
 use crate::validate::{Rule, ValidationError};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use std::borrow::Cow;
+use std::fmt;
 
 /// A value that can be sent as a path, query or header parameter.
 pub trait ParamValue {
@@ -12,17 +14,57 @@ pub trait ParamValue {
     fn to_path_segment(&self) -> String {
         utf8_percent_encode(&self.to_param(), PATH_SEGMENT).to_string()
     }
+
+    /// Writes [`Self::to_path_segment`] into `out`, for [`PathSegment`]'s `Display`.
+    fn write_path_segment(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        out.write_str(&self.to_path_segment())
+    }
+}
+
+/// A parameter as one path segment, percent-encoded when displayed: generated code writes a
+/// request's path with `format_args!` and these, straight into the URL being built.
+///
+/// ```
+/// use client_runtime::PathSegment;
+///
+/// let id = "a/b c".to_owned();
+/// assert_eq!(format!("/files/{}", PathSegment(&id)), "/files/a%2Fb%20c");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct PathSegment<'a, T: ?Sized>(pub &'a T);
+
+impl<T: ParamValue + ?Sized> fmt::Display for PathSegment<'_, T> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write_path_segment(out)
+    }
 }
 
 impl ParamValue for String {
     fn to_param(&self) -> String {
         self.clone()
     }
+
+    fn to_path_segment(&self) -> String {
+        self.as_str().to_path_segment()
+    }
+
+    fn write_path_segment(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_str().write_path_segment(out)
+    }
 }
 
 impl ParamValue for str {
     fn to_param(&self) -> String {
         self.to_owned()
+    }
+
+    /// Encoded straight from the text: no copy of it first.
+    fn to_path_segment(&self) -> String {
+        Cow::from(utf8_percent_encode(self, PATH_SEGMENT)).into_owned()
+    }
+
+    fn write_path_segment(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&utf8_percent_encode(self, PATH_SEGMENT), out)
     }
 }
 
@@ -33,6 +75,10 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
 
     fn to_path_segment(&self) -> String {
         (**self).to_path_segment()
+    }
+
+    fn write_path_segment(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).write_path_segment(out)
     }
 }
 
@@ -353,6 +399,22 @@ impl Cookies {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_displayed_path_segment_is_the_encoded_one() {
+        fn same<T: ParamValue + ?Sized>(value: &T) {
+            assert_eq!(PathSegment(value).to_string(), encode_path_segment(&value));
+        }
+        same("a/b c?d#é");
+        same(&"plain".to_owned());
+        same(&vec!["a,b".to_owned(), "c d".to_owned()]);
+        same(&-42_i64);
+        same(&chrono::NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date"));
+        assert_eq!(
+            format!("/a/{}/b/{}", PathSegment("x/y"), PathSegment(&3_u32)),
+            "/a/x%2Fy/b/3"
+        );
+    }
 
     #[test]
     fn path_segments_cannot_break_out_of_their_segment() {

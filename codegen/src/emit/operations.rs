@@ -783,7 +783,7 @@ fn parameter_value(parameter: &Parameter) -> TokenStream {
     }
 }
 
-/// `format!("/tickets/{}/cancel", encode(&self.id))` for the operation's path template.
+/// `format_args!("/tickets/{}/cancel", PathSegment(&self.id))` for the operation's path template.
 fn path_expression(operation: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut arguments = Vec::new();
@@ -800,7 +800,7 @@ fn path_expression(operation: &Operation) -> TokenStream {
             Some(parameter) => {
                 template.push_str("{}");
                 let place = parameter_place(parameter);
-                arguments.push(quote!(client_runtime::encode_path_segment(&#place)));
+                arguments.push(quote!(client_runtime::PathSegment(&#place)));
             }
             // An undeclared placeholder is sent as written.
             None => template.push_str(&rest[open..=close].replace('{', "{{").replace('}', "}}")),
@@ -811,7 +811,8 @@ fn path_expression(operation: &Operation) -> TokenStream {
     if arguments.is_empty() {
         quote!(#template)
     } else {
-        quote!(&format!(#template, #(#arguments),*))
+        // Written straight into the URL, each parameter encoded on the way.
+        quote!(format_args!(#template, #(#arguments),*))
     }
 }
 

@@ -92,7 +92,7 @@ impl<'a> GetCustomerById<'a> {
             .client
             .request(
                 &Self::OPERATION,
-                &format!("/customers/{}", client_runtime::encode_path_segment(& self.id)),
+                format_args!("/customers/{}", client_runtime::PathSegment(& self.id)),
             );
         if let Some(value) = &self.x_correlation_id {
             request = request

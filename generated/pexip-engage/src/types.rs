@@ -45,28 +45,32 @@ impl Language {
             Self::Unknown(value) => value,
         }
     }
+    /// The variant of a value the API lists; `None` for any other.
+    fn listed(value: &str) -> Option<Self> {
+        match value {
+            "da" => Some(Self::Da),
+            "de" => Some(Self::De),
+            "el" => Some(Self::El),
+            "en" => Some(Self::En),
+            "es" => Some(Self::Es),
+            "fr" => Some(Self::Fr),
+            "ja" => Some(Self::Ja),
+            "nl" => Some(Self::Nl),
+            "no" => Some(Self::No),
+            "pl" => Some(Self::Pl),
+            _ => None,
+        }
+    }
 }
 impl From<String> for Language {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "da" => Self::Da,
-            "de" => Self::De,
-            "el" => Self::El,
-            "en" => Self::En,
-            "es" => Self::Es,
-            "fr" => Self::Fr,
-            "ja" => Self::Ja,
-            "nl" => Self::Nl,
-            "no" => Self::No,
-            "pl" => Self::Pl,
-            _ => Self::Unknown(value),
-        }
+        Self::listed(&value).unwrap_or(Self::Unknown(value))
     }
 }
 impl std::str::FromStr for Language {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value.to_owned()))
+        Ok(Self::listed(value).unwrap_or_else(|| Self::Unknown(value.to_owned())))
     }
 }
 impl std::fmt::Display for Language {
@@ -83,7 +87,7 @@ impl<'de> serde::Deserialize<'de> for Language {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        client_runtime::decode::open_enum(deserializer, Self::listed, Self::Unknown)
     }
 }
 impl client_runtime::ParamValue for Language {
@@ -102,7 +106,7 @@ pub struct LocalizedText {
     pub value: String,
 }
 /// One language variant of a translatable address part.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Translation {
     /// JSON: `language`, required.
     pub language: Language,
@@ -116,14 +120,75 @@ pub struct Translation {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for Translation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+impl client_runtime::decode::Object for Translation {
+    const NAME: &'static str = "Translation";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut language = None;
+        let mut value = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "language" => decode::read(&mut map, &mut language, "language")?,
+                "value" => decode::read(&mut map, &mut value, "value")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            language: decode::required(language, "language")?,
+            value: decode::required(value, "value")?,
+            additional_properties,
+        })
+    }
+}
 /// Envelope returned when a single customer is fetched.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerResponse {
     /// JSON: `data`, required.
     pub data: Customer,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+impl client_runtime::decode::Object for CustomerResponse {
+    const NAME: &'static str = "CustomerResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
 }
 /// Geographic coordinates of the address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -172,27 +237,23 @@ pub struct LocationTranslations {
     pub street2: Option<Vec<Translation>>,
 }
 /// Address of the customer, if known.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerLocation {
     /// City name, in the language resolved for this request.
     ///
     /// JSON: `city`, required, may be `null`.
-    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub city: Option<LocalizedText>,
     /// State or province, in the language resolved for this request.
     ///
     /// JSON: `state`, required, may be `null`.
-    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub state: Option<LocalizedText>,
     /// First address line, in the language resolved for this request.
     ///
     /// JSON: `street1`, required, may be `null`.
-    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub street1: Option<LocalizedText>,
     /// Second address line, in the language resolved for this request.
     ///
     /// JSON: `street2`, required, may be `null`.
-    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub street2: Option<LocalizedText>,
     /// Postal (ZIP) code.
     ///
@@ -201,9 +262,8 @@ pub struct CustomerLocation {
     /// JSON: `postalCode`, optional, may be `null`: `None` leaves it out, `Some(None)` sends `null`.
     #[serde(rename = "postalCode")]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "client_runtime::double_option"
+        serialize_with = "client_runtime::double_option::serialize"
     )]
     pub postal_code: Option<Option<String>>,
     /// Two-letter country code (e.g. BE).
@@ -231,6 +291,65 @@ pub struct CustomerLocation {
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CustomerLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+impl client_runtime::decode::Object for CustomerLocation {
+    const NAME: &'static str = "CustomerLocation";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut city = None;
+        let mut state = None;
+        let mut street1 = None;
+        let mut street2 = None;
+        let mut postal_code = None;
+        let mut country_code = None;
+        let mut formatted_address = None;
+        let mut geolocation = None;
+        let mut translations = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "city" => decode::read(&mut map, &mut city, "city")?,
+                "state" => decode::read(&mut map, &mut state, "state")?,
+                "street1" => decode::read(&mut map, &mut street1, "street1")?,
+                "street2" => decode::read(&mut map, &mut street2, "street2")?,
+                "postalCode" => decode::read(&mut map, &mut postal_code, "postalCode")?,
+                "countryCode" => {
+                    decode::read(&mut map, &mut country_code, "countryCode")?
+                }
+                "formattedAddress" => {
+                    decode::read(&mut map, &mut formatted_address, "formattedAddress")?
+                }
+                "geolocation" => decode::read(&mut map, &mut geolocation, "geolocation")?,
+                "translations" => {
+                    decode::read(&mut map, &mut translations, "translations")?
+                }
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            city: decode::nullable(city, "city")?,
+            state: decode::nullable(state, "state")?,
+            street1: decode::nullable(street1, "street1")?,
+            street2: decode::nullable(street2, "street2")?,
+            postal_code,
+            country_code: decode::required(country_code, "countryCode")?,
+            formatted_address: decode::required(formatted_address, "formattedAddress")?,
+            geolocation: decode::required(geolocation, "geolocation")?,
+            translations: decode::required(translations, "translations")?,
+            additional_properties,
+        })
+    }
 }
 /// A customer of the enterprise.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -387,7 +506,7 @@ pub struct Customer {
     pub location: Option<Option<CustomerLocation>>,
 }
 /// Details of one problem that caused the request to fail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Error {
     /// Human-readable explanation of the problem.
     ///
@@ -419,8 +538,46 @@ pub struct Error {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+impl client_runtime::decode::Object for Error {
+    const NAME: &'static str = "Error";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut code = None;
+        let mut type_ = None;
+        let mut status_code = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "code" => decode::read(&mut map, &mut code, "code")?,
+                "type" => decode::read(&mut map, &mut type_, "type")?,
+                "statusCode" => decode::read(&mut map, &mut status_code, "statusCode")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            code: decode::required(code, "code")?,
+            type_: decode::required(type_, "type")?,
+            status_code: decode::required(status_code, "statusCode")?,
+            additional_properties,
+        })
+    }
+}
 /// Body returned for unsuccessful requests.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorResponse {
     /// One or more errors explaining the failure.
     ///
@@ -431,4 +588,33 @@ pub struct ErrorResponse {
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+impl client_runtime::decode::Object for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut errors = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "errors" => decode::read(&mut map, &mut errors, "errors")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            errors: decode::required(errors, "errors")?,
+            additional_properties,
+        })
+    }
 }

@@ -175,9 +175,8 @@ impl<'a> GetBranchServiceTree<'a> {
             .client
             .request(
                 &Self::OPERATION,
-                &format!(
-                    "/branches/{}/tree", client_runtime::encode_path_segment(& self
-                    .branch_id)
+                format_args!(
+                    "/branches/{}/tree", client_runtime::PathSegment(& self.branch_id)
                 ),
             );
         if let Some(value) = &self.x_locale {
@@ -305,8 +304,8 @@ impl<'a> GetAvailableSlots<'a> {
             .client
             .request(
                 &Self::OPERATION,
-                &format!(
-                    "/services/{}/slots", client_runtime::encode_path_segment(& self.id)
+                format_args!(
+                    "/services/{}/slots", client_runtime::PathSegment(& self.id)
                 ),
             );
         let mut query = client_runtime::Query::new();
@@ -538,7 +537,7 @@ impl<'a> FetchTicket<'a> {
             .client
             .request(
                 &Self::OPERATION,
-                &format!("/tickets/{}", client_runtime::encode_path_segment(& self.id)),
+                format_args!("/tickets/{}", client_runtime::PathSegment(& self.id)),
             );
         if let Some(value) = &self.x_locale {
             request = request
@@ -656,8 +655,8 @@ impl<'a> CancelTicket<'a> {
             .client
             .request(
                 &Self::OPERATION,
-                &format!(
-                    "/tickets/{}/cancel", client_runtime::encode_path_segment(& self.id)
+                format_args!(
+                    "/tickets/{}/cancel", client_runtime::PathSegment(& self.id)
                 ),
             );
         if let Some(value) = &self.x_locale {
@@ -790,9 +789,8 @@ impl<'a> RescheduleAppointment<'a> {
             .client
             .request(
                 &Self::OPERATION,
-                &format!(
-                    "/tickets/{}/change-time", client_runtime::encode_path_segment(& self
-                    .id)
+                format_args!(
+                    "/tickets/{}/change-time", client_runtime::PathSegment(& self.id)
                 ),
             );
         if let Some(value) = &self.x_locale {

@@ -14,7 +14,7 @@
 )]
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "other-types")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SuccessEnvelope {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -30,9 +30,43 @@ pub struct SuccessEnvelope {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "other-types")]
+impl<'de> serde::Deserialize<'de> for SuccessEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "other-types")]
+impl client_runtime::decode::Object for SuccessEnvelope {
+    const NAME: &'static str = "SuccessEnvelope";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by list operations that return one page of results at a time. Each operation narrows the item type of `data`.
 #[cfg(feature = "other-types")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaginatedEnvelope {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -50,6 +84,43 @@ pub struct PaginatedEnvelope {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "other-types")]
+impl<'de> serde::Deserialize<'de> for PaginatedEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "other-types")]
+impl client_runtime::decode::Object for PaginatedEnvelope {
+    const NAME: &'static str = "PaginatedEnvelope";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut pagination = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                "pagination" => decode::read(&mut map, &mut pagination, "pagination")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            pagination: decode::required(pagination, "pagination")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper of a failed request whose cause is a single reason or none, used for 400, 404, 409 and 500 responses.
 #[cfg(
     any(
@@ -59,7 +130,7 @@ pub struct PaginatedEnvelope {
         feature = "tickets"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorEnvelope {
     /// Short human-readable summary of the failure.
     ///
@@ -72,11 +143,58 @@ pub struct ErrorEnvelope {
     /// JSON: `error`, required, may be `null`.
     ///
     /// Example: `"Ticket not found."`
-    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub error: Option<String>,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "branches",
+        feature = "customers",
+        feature = "services",
+        feature = "tickets"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "branches",
+        feature = "customers",
+        feature = "services",
+        feature = "tickets"
+    )
+)]
+impl client_runtime::decode::Object for ErrorEnvelope {
+    const NAME: &'static str = "ErrorEnvelope";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut error = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "error" => decode::read(&mut map, &mut error, "error")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            error: decode::nullable(error, "error")?,
+            additional_properties,
+        })
+    }
 }
 /// Wrapper of a request rejected by validation (HTTP 422). `error` maps each offending field or parameter to its message; unknown identifiers are reported this way too.
 #[cfg(
@@ -87,7 +205,7 @@ pub struct ErrorEnvelope {
         feature = "tickets"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ValidationErrorEnvelope {
     /// Short human-readable summary of the failure.
     ///
@@ -105,6 +223,54 @@ pub struct ValidationErrorEnvelope {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "branches",
+        feature = "customers",
+        feature = "services",
+        feature = "tickets"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ValidationErrorEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "branches",
+        feature = "customers",
+        feature = "services",
+        feature = "tickets"
+    )
+)]
+impl client_runtime::decode::Object for ValidationErrorEnvelope {
+    const NAME: &'static str = "ValidationErrorEnvelope";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut error = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "error" => decode::read(&mut map, &mut error, "error")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            error: decode::required(error, "error")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper of a request rejected because of its API key (HTTP 401). The documentation names this schema but its fields were not visible; they are assumed to follow the other error envelopes.
 #[cfg(
     any(
@@ -114,7 +280,7 @@ pub struct ValidationErrorEnvelope {
         feature = "tickets"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthErrorEnvelope {
     /// Short human-readable summary of the failure.
     ///
@@ -128,18 +294,65 @@ pub struct AuthErrorEnvelope {
     ///
     /// Example: `"Invalid or missing API key."`
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "client_runtime::double_option"
+        serialize_with = "client_runtime::double_option::serialize"
     )]
     pub error: Option<Option<String>>,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "branches",
+        feature = "customers",
+        feature = "services",
+        feature = "tickets"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for AuthErrorEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "branches",
+        feature = "customers",
+        feature = "services",
+        feature = "tickets"
+    )
+)]
+impl client_runtime::decode::Object for AuthErrorEnvelope {
+    const NAME: &'static str = "AuthErrorEnvelope";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut error = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "error" => decode::read(&mut map, &mut error, "error")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            error,
+            additional_properties,
+        })
+    }
+}
 /// Position of the returned page within the whole result set.
 #[cfg(any(feature = "customers", feature = "other-types"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pagination {
     /// Number of items across all pages.
     ///
@@ -192,9 +405,59 @@ pub struct Pagination {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "customers", feature = "other-types"))]
+impl<'de> serde::Deserialize<'de> for Pagination {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(any(feature = "customers", feature = "other-types"))]
+impl client_runtime::decode::Object for Pagination {
+    const NAME: &'static str = "Pagination";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut total = None;
+        let mut page = None;
+        let mut limit = None;
+        let mut total_pages = None;
+        let mut has_next_page = None;
+        let mut has_prev_page = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "total" => decode::read(&mut map, &mut total, "total")?,
+                "page" => decode::read(&mut map, &mut page, "page")?,
+                "limit" => decode::read(&mut map, &mut limit, "limit")?,
+                "totalPages" => decode::read(&mut map, &mut total_pages, "totalPages")?,
+                "hasNextPage" => {
+                    decode::read(&mut map, &mut has_next_page, "hasNextPage")?
+                }
+                "hasPrevPage" => {
+                    decode::read(&mut map, &mut has_prev_page, "hasPrevPage")?
+                }
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            total: decode::required(total, "total")?,
+            page: decode::required(page, "page")?,
+            limit: decode::required(limit, "limit")?,
+            total_pages: decode::required(total_pages, "totalPages")?,
+            has_next_page: decode::required(has_next_page, "hasNextPage")?,
+            has_prev_page: decode::required(has_prev_page, "hasPrevPage")?,
+            additional_properties,
+        })
+    }
+}
 /// Live status of the branch.
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BranchBranchStatus {
     /// Whether the branch is open at request time, worked out from its opening hours in the company's time zone.
     ///
@@ -207,11 +470,44 @@ pub struct BranchBranchStatus {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "branches")]
+impl<'de> serde::Deserialize<'de> for BranchBranchStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "branches")]
+impl client_runtime::decode::Object for BranchBranchStatus {
+    const NAME: &'static str = "BranchBranchStatus";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut is_branch_open = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "isBranchOpen" => {
+                    decode::read(&mut map, &mut is_branch_open, "isBranchOpen")?
+                }
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            is_branch_open: decode::required(is_branch_open, "isBranchOpen")?,
+            additional_properties,
+        })
+    }
+}
 /// An active branch of the company and whether it is open at the moment.
 ///
 /// Example: `{"branchStatus":{"isBranchOpen":true},"id":"802b33af66","name":"Seef Mall Branch"}`
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Branch {
     /// Identifier of the branch, used as `branchId` by the service-tree operation.
     ///
@@ -234,11 +530,50 @@ pub struct Branch {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "branches")]
+impl<'de> serde::Deserialize<'de> for Branch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "branches")]
+impl client_runtime::decode::Object for Branch {
+    const NAME: &'static str = "Branch";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut name = None;
+        let mut branch_status = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                "branchStatus" => {
+                    decode::read(&mut map, &mut branch_status, "branchStatus")?
+                }
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "id")?,
+            name: decode::required(name, "name")?,
+            branch_status: decode::required(branch_status, "branchStatus")?,
+            additional_properties,
+        })
+    }
+}
 /// An active service group of a branch with the active services it contains (first level of the branch service tree).
 ///
 /// Example: `{"id":"7c1f9a3b2d","name":"Teller Services","services":[{"id":"802b33af66","isAppointment":true,"isOpen":true,"name":"Account Opening"}]}`
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BranchTreeGroup {
     /// Identifier of the group, sent as `groupOfServiceId` when booking.
     ///
@@ -262,11 +597,48 @@ pub struct BranchTreeGroup {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "branches")]
+impl<'de> serde::Deserialize<'de> for BranchTreeGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "branches")]
+impl client_runtime::decode::Object for BranchTreeGroup {
+    const NAME: &'static str = "BranchTreeGroup";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut name = None;
+        let mut services = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                "services" => decode::read(&mut map, &mut services, "services")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "id")?,
+            name: decode::required(name, "name")?,
+            services: decode::required(services, "services")?,
+            additional_properties,
+        })
+    }
+}
 /// An active service offered at a branch (second level of the branch service tree).
 ///
 /// Example: `{"id":"802b33af66","isAppointment":true,"isOpen":true,"name":"Account Opening"}`
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Service {
     /// Identifier of the service (10 alphanumeric characters), sent as `serviceId` when booking and used by the slots operation.
     ///
@@ -300,11 +672,53 @@ pub struct Service {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "branches")]
+impl<'de> serde::Deserialize<'de> for Service {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "branches")]
+impl client_runtime::decode::Object for Service {
+    const NAME: &'static str = "Service";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut name = None;
+        let mut is_open = None;
+        let mut is_appointment = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                "isOpen" => decode::read(&mut map, &mut is_open, "isOpen")?,
+                "isAppointment" => {
+                    decode::read(&mut map, &mut is_appointment, "isAppointment")?
+                }
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "id")?,
+            name: decode::required(name, "name")?,
+            is_open: decode::required(is_open, "isOpen")?,
+            is_appointment: decode::required(is_appointment, "isAppointment")?,
+            additional_properties,
+        })
+    }
+}
 /// A bookable appointment time of a service and how many places it still has.
 ///
 /// Example: `{"remaining":2,"time":"2026-07-01T09:30:00.000Z"}`
 #[cfg(feature = "services")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Slot {
     /// Start of the slot (ISO-8601); pass it unchanged as `time` when booking.
     ///
@@ -323,6 +737,40 @@ pub struct Slot {
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "services")]
+impl<'de> serde::Deserialize<'de> for Slot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "services")]
+impl client_runtime::decode::Object for Slot {
+    const NAME: &'static str = "Slot";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut time = None;
+        let mut remaining = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "time" => decode::read(&mut map, &mut time, "time")?,
+                "remaining" => decode::read(&mut map, &mut remaining, "remaining")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            time: decode::required(time, "time")?,
+            remaining: decode::required(remaining, "remaining")?,
+            additional_properties,
+        })
+    }
 }
 /// Current state of the ticket. Known values are `waiting`, `upcoming`, `serving`, `served` and `cancelled`; the list is not confirmed to be complete, so other values may appear.
 ///
@@ -358,25 +806,29 @@ impl TicketStatus {
             Self::Unknown(value) => value,
         }
     }
+    /// The variant of a value the API lists; `None` for any other.
+    fn listed(value: &str) -> Option<Self> {
+        match value {
+            "waiting" => Some(Self::Waiting),
+            "upcoming" => Some(Self::Upcoming),
+            "serving" => Some(Self::Serving),
+            "served" => Some(Self::Served),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
 }
 #[cfg(any(feature = "customers", feature = "tickets"))]
 impl From<String> for TicketStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "waiting" => Self::Waiting,
-            "upcoming" => Self::Upcoming,
-            "serving" => Self::Serving,
-            "served" => Self::Served,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Unknown(value),
-        }
+        Self::listed(&value).unwrap_or(Self::Unknown(value))
     }
 }
 #[cfg(any(feature = "customers", feature = "tickets"))]
 impl std::str::FromStr for TicketStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value.to_owned()))
+        Ok(Self::listed(value).unwrap_or_else(|| Self::Unknown(value.to_owned())))
     }
 }
 #[cfg(any(feature = "customers", feature = "tickets"))]
@@ -396,7 +848,7 @@ impl<'de> serde::Deserialize<'de> for TicketStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        client_runtime::decode::open_enum(deserializer, Self::listed, Self::Unknown)
     }
 }
 #[cfg(any(feature = "customers", feature = "tickets"))]
@@ -430,22 +882,26 @@ impl TicketType {
             Self::Unknown(value) => value,
         }
     }
+    /// The variant of a value the API lists; `None` for any other.
+    fn listed(value: &str) -> Option<Self> {
+        match value {
+            "appointment" => Some(Self::Appointment),
+            "sequential" => Some(Self::Sequential),
+            _ => None,
+        }
+    }
 }
 #[cfg(any(feature = "customers", feature = "tickets"))]
 impl From<String> for TicketType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "appointment" => Self::Appointment,
-            "sequential" => Self::Sequential,
-            _ => Self::Unknown(value),
-        }
+        Self::listed(&value).unwrap_or(Self::Unknown(value))
     }
 }
 #[cfg(any(feature = "customers", feature = "tickets"))]
 impl std::str::FromStr for TicketType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value.to_owned()))
+        Ok(Self::listed(value).unwrap_or_else(|| Self::Unknown(value.to_owned())))
     }
 }
 #[cfg(any(feature = "customers", feature = "tickets"))]
@@ -465,7 +921,7 @@ impl<'de> serde::Deserialize<'de> for TicketType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        client_runtime::decode::open_enum(deserializer, Self::listed, Self::Unknown)
     }
 }
 #[cfg(any(feature = "customers", feature = "tickets"))]
@@ -476,7 +932,7 @@ impl client_runtime::ParamValue for TicketType {
 }
 /// Branch the ticket belongs to.
 #[cfg(any(feature = "customers", feature = "tickets"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketBranch {
     /// JSON: `id`, required.
     ///
@@ -490,9 +946,43 @@ pub struct TicketBranch {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl<'de> serde::Deserialize<'de> for TicketBranch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl client_runtime::decode::Object for TicketBranch {
+    const NAME: &'static str = "TicketBranch";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut name = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "id")?,
+            name: decode::required(name, "name")?,
+            additional_properties,
+        })
+    }
+}
 /// Service the ticket was booked for.
 #[cfg(any(feature = "customers", feature = "tickets"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketService {
     /// JSON: `id`, required.
     ///
@@ -506,9 +996,43 @@ pub struct TicketService {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl<'de> serde::Deserialize<'de> for TicketService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl client_runtime::decode::Object for TicketService {
+    const NAME: &'static str = "TicketService";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut name = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "id")?,
+            name: decode::required(name, "name")?,
+            additional_properties,
+        })
+    }
+}
 /// Service group of that service.
 #[cfg(any(feature = "customers", feature = "tickets"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketGroupOfService {
     /// JSON: `id`, required.
     ///
@@ -522,9 +1046,43 @@ pub struct TicketGroupOfService {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl<'de> serde::Deserialize<'de> for TicketGroupOfService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl client_runtime::decode::Object for TicketGroupOfService {
+    const NAME: &'static str = "TicketGroupOfService";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut name = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "id")?,
+            name: decode::required(name, "name")?,
+            additional_properties,
+        })
+    }
+}
 /// Customer holding the ticket. Assumed to be `null` for walk-in tickets booked without a customer.
 #[cfg(any(feature = "customers", feature = "tickets"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TicketCustomer {
     /// JSON: `id`, required.
     ///
@@ -538,11 +1096,45 @@ pub struct TicketCustomer {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl<'de> serde::Deserialize<'de> for TicketCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl client_runtime::decode::Object for TicketCustomer {
+    const NAME: &'static str = "TicketCustomer";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut name = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "id")?,
+            name: decode::required(name, "name")?,
+            additional_properties,
+        })
+    }
+}
 /// A walk-in or appointment ticket. `queueSize` and `waitingTime` are only present while the ticket is waiting.
 ///
 /// Example: `{"bookedAt":"2026-06-23T11:08:41.000Z","branch":{"id":"802b33af66","name":"Seef Mall Branch"},"customer":{"id":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","name":"Layla Hassan"},"groupOfService":{"id":"7c1f9a3b2d","name":"Teller Services"},"id":"k7m2p9x4q1","queueSize":6,"service":{"id":"802b33af66","name":"Account Opening"},"status":"waiting","statusAt":"2026-06-23T11:10:00.000Z","ticketNumber":"A042","time":"2026-07-01T09:30:00.000Z","type":"appointment","waitingTime":18}`
 #[cfg(any(feature = "customers", feature = "tickets"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Ticket {
     /// Identifier of the ticket (10 characters).
     ///
@@ -584,7 +1176,6 @@ pub struct Ticket {
     /// JSON: `time`, required, may be `null`.
     ///
     /// Example: `"2026-07-01T09:30:00.000Z"`
-    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub time: Option<chrono::DateTime<chrono::Utc>>,
     /// Branch the ticket belongs to.
     ///
@@ -602,7 +1193,6 @@ pub struct Ticket {
     /// Customer holding the ticket. Assumed to be `null` for walk-in tickets booked without a customer.
     ///
     /// JSON: `customer`, required, may be `null`.
-    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub customer: Option<TicketCustomer>,
     /// When the ticket was booked.
     ///
@@ -619,7 +1209,7 @@ pub struct Ticket {
     ///
     /// Example: `6`
     #[serde(rename = "queueSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_size: Option<i32>,
     /// Estimated wait in minutes (rounded); only present while the ticket is waiting.
     ///
@@ -629,17 +1219,90 @@ pub struct Ticket {
     ///
     /// Example: `18`
     #[serde(rename = "waitingTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting_time: Option<i32>,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl<'de> serde::Deserialize<'de> for Ticket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(any(feature = "customers", feature = "tickets"))]
+impl client_runtime::decode::Object for Ticket {
+    const NAME: &'static str = "Ticket";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut ticket_number = None;
+        let mut status = None;
+        let mut status_at = None;
+        let mut type_ = None;
+        let mut time = None;
+        let mut branch = None;
+        let mut service = None;
+        let mut group_of_service = None;
+        let mut customer = None;
+        let mut booked_at = None;
+        let mut queue_size = None;
+        let mut waiting_time = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "ticketNumber" => {
+                    decode::read(&mut map, &mut ticket_number, "ticketNumber")?
+                }
+                "status" => decode::read(&mut map, &mut status, "status")?,
+                "statusAt" => decode::read(&mut map, &mut status_at, "statusAt")?,
+                "type" => decode::read(&mut map, &mut type_, "type")?,
+                "time" => decode::read(&mut map, &mut time, "time")?,
+                "branch" => decode::read(&mut map, &mut branch, "branch")?,
+                "service" => decode::read(&mut map, &mut service, "service")?,
+                "groupOfService" => {
+                    decode::read(&mut map, &mut group_of_service, "groupOfService")?
+                }
+                "customer" => decode::read(&mut map, &mut customer, "customer")?,
+                "bookedAt" => decode::read(&mut map, &mut booked_at, "bookedAt")?,
+                "queueSize" => decode::read(&mut map, &mut queue_size, "queueSize")?,
+                "waitingTime" => {
+                    decode::read(&mut map, &mut waiting_time, "waitingTime")?
+                }
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "id")?,
+            ticket_number: decode::required(ticket_number, "ticketNumber")?,
+            status: decode::required(status, "status")?,
+            status_at: decode::required(status_at, "statusAt")?,
+            type_: decode::required(type_, "type")?,
+            time: decode::nullable(time, "time")?,
+            branch: decode::required(branch, "branch")?,
+            service: decode::required(service, "service")?,
+            group_of_service: decode::required(group_of_service, "groupOfService")?,
+            customer: decode::nullable(customer, "customer")?,
+            booked_at: decode::required(booked_at, "bookedAt")?,
+            queue_size: decode::optional(queue_size),
+            waiting_time: decode::optional(waiting_time),
+            additional_properties,
+        })
+    }
+}
 /// A customer in the company's directory. Optional fields that were never set are absent.
 ///
 /// Example: `{"_id":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","companyId":"cmp_5f3a91","createdAt":"2026-06-23T11:00:00.000Z","email":"layla.hassan@example.com","externalId":"crm-7741","metadata":{"source":"mobile-app","tier":"gold"},"mobile":"+97333445566","name":"Layla Hassan","updatedAt":"2026-06-23T11:00:00.000Z"}`
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Customer {
     /// Internal identifier generated by Skiplino (32 hexadecimal characters).
     ///
@@ -656,7 +1319,7 @@ pub struct Customer {
     ///
     /// Example: `"crm-7741"`
     #[serde(rename = "externalId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Identifier of the company owning the record.
     ///
@@ -670,28 +1333,28 @@ pub struct Customer {
     /// JSON: `name`, optional.
     ///
     /// Example: `"Layla Hassan"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Customer's e-mail address.
     ///
     /// JSON: `email`, optional.
     ///
     /// Example: `"layla.hassan@example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Customer's mobile phone number.
     ///
     /// JSON: `mobile`, optional.
     ///
     /// Example: `"+97333445566"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Free-form key/value data attached to the customer by the integrator.
     ///
     /// JSON: `metadata`, optional.
     ///
     /// Example: `{"source":"mobile-app","tier":"gold"}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the record was created.
     ///
@@ -711,11 +1374,66 @@ pub struct Customer {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for Customer {
+    const NAME: &'static str = "Customer";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut external_id = None;
+        let mut company_id = None;
+        let mut name = None;
+        let mut email = None;
+        let mut mobile = None;
+        let mut metadata = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "_id" => decode::read(&mut map, &mut id, "_id")?,
+                "externalId" => decode::read(&mut map, &mut external_id, "externalId")?,
+                "companyId" => decode::read(&mut map, &mut company_id, "companyId")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                "email" => decode::read(&mut map, &mut email, "email")?,
+                "mobile" => decode::read(&mut map, &mut mobile, "mobile")?,
+                "metadata" => decode::read(&mut map, &mut metadata, "metadata")?,
+                "createdAt" => decode::read(&mut map, &mut created_at, "createdAt")?,
+                "updatedAt" => decode::read(&mut map, &mut updated_at, "updatedAt")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::required(id, "_id")?,
+            external_id: decode::optional(external_id),
+            company_id: decode::required(company_id, "companyId")?,
+            name: decode::optional(name),
+            email: decode::optional(email),
+            mobile: decode::optional(mobile),
+            metadata: decode::optional(metadata),
+            created_at: decode::required(created_at, "createdAt")?,
+            updated_at: decode::required(updated_at, "updatedAt")?,
+            additional_properties,
+        })
+    }
+}
 /// Body of a customer creation. Every field is optional; sending an `externalId` is strongly advised so that retries cannot create duplicates. Empty fields are not stored. The fields mirror the writable fields of `Customer`.
 ///
 /// Example: `{"email":"layla.hassan@example.com","externalId":"crm-7741","metadata":{"source":"mobile-app","tier":"gold"},"mobile":"+97333445566","name":"Layla Hassan"}`
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomerWriteRequest {
     /// Your own identifier for the customer; must be unique within the company.
     ///
@@ -723,39 +1441,82 @@ pub struct CustomerWriteRequest {
     ///
     /// Example: `"crm-7741"`
     #[serde(rename = "externalId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Customer's name.
     ///
     /// JSON: `name`, optional.
     ///
     /// Example: `"Layla Hassan"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Customer's e-mail address.
     ///
     /// JSON: `email`, optional.
     ///
     /// Example: `"layla.hassan@example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Customer's mobile phone number.
     ///
     /// JSON: `mobile`, optional.
     ///
     /// Example: `"+97333445566"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Free-form key/value data to store with the customer.
     ///
     /// JSON: `metadata`, optional.
     ///
     /// Example: `{"source":"mobile-app","tier":"gold"}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for CustomerWriteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for CustomerWriteRequest {
+    const NAME: &'static str = "CustomerWriteRequest";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut external_id = None;
+        let mut name = None;
+        let mut email = None;
+        let mut mobile = None;
+        let mut metadata = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "externalId" => decode::read(&mut map, &mut external_id, "externalId")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                "email" => decode::read(&mut map, &mut email, "email")?,
+                "mobile" => decode::read(&mut map, &mut mobile, "mobile")?,
+                "metadata" => decode::read(&mut map, &mut metadata, "metadata")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            external_id: decode::optional(external_id),
+            name: decode::optional(name),
+            email: decode::optional(email),
+            mobile: decode::optional(mobile),
+            metadata: decode::optional(metadata),
+            additional_properties,
+        })
+    }
 }
 #[cfg(feature = "customers")]
 impl CustomerWriteRequest {
@@ -768,7 +1529,7 @@ impl CustomerWriteRequest {
 ///
 /// Example: `{"email":"layla.new@example.com","externalId":"crm-7741","id":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","metadata":{"tier":"platinum"},"mobile":"+97333778899","name":"Layla A. Hassan"}`
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomerUpdateRequest {
     /// Internal identifier (`_id`) of the customer to update.
     ///
@@ -777,7 +1538,7 @@ pub struct CustomerUpdateRequest {
     /// JSON: `id`, optional.
     ///
     /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Locates the customer when `id` is absent; otherwise the new external identifier to store.
     ///
@@ -785,39 +1546,85 @@ pub struct CustomerUpdateRequest {
     ///
     /// Example: `"crm-7741"`
     #[serde(rename = "externalId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// New name.
     ///
     /// JSON: `name`, optional.
     ///
     /// Example: `"Layla A. Hassan"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New e-mail address.
     ///
     /// JSON: `email`, optional.
     ///
     /// Example: `"layla.new@example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// New mobile phone number.
     ///
     /// JSON: `mobile`, optional.
     ///
     /// Example: `"+97333778899"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Replacement metadata object (not merged with the stored one).
     ///
     /// JSON: `metadata`, optional.
     ///
     /// Example: `{"tier":"platinum"}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for CustomerUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for CustomerUpdateRequest {
+    const NAME: &'static str = "CustomerUpdateRequest";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut id = None;
+        let mut external_id = None;
+        let mut name = None;
+        let mut email = None;
+        let mut mobile = None;
+        let mut metadata = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "id" => decode::read(&mut map, &mut id, "id")?,
+                "externalId" => decode::read(&mut map, &mut external_id, "externalId")?,
+                "name" => decode::read(&mut map, &mut name, "name")?,
+                "email" => decode::read(&mut map, &mut email, "email")?,
+                "mobile" => decode::read(&mut map, &mut mobile, "mobile")?,
+                "metadata" => decode::read(&mut map, &mut metadata, "metadata")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: decode::optional(id),
+            external_id: decode::optional(external_id),
+            name: decode::optional(name),
+            email: decode::optional(email),
+            mobile: decode::optional(mobile),
+            metadata: decode::optional(metadata),
+            additional_properties,
+        })
+    }
 }
 #[cfg(feature = "customers")]
 impl CustomerUpdateRequest {
@@ -842,7 +1649,7 @@ impl client_runtime::Validate for CustomerUpdateRequest {
 }
 /// Geographic position of the customer at booking time.
 #[cfg(feature = "tickets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BookTicketRequestLocation {
     /// Latitude in decimal degrees.
     ///
@@ -863,6 +1670,40 @@ pub struct BookTicketRequestLocation {
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "tickets")]
+impl<'de> serde::Deserialize<'de> for BookTicketRequestLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "tickets")]
+impl client_runtime::decode::Object for BookTicketRequestLocation {
+    const NAME: &'static str = "BookTicketRequestLocation";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut lat = None;
+        let mut lng = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "lat" => decode::read(&mut map, &mut lat, "lat")?,
+                "lng" => decode::read(&mut map, &mut lng, "lng")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            lat: decode::required(lat, "lat")?,
+            lng: decode::required(lng, "lng")?,
+            additional_properties,
+        })
+    }
 }
 #[cfg(feature = "tickets")]
 impl BookTicketRequestLocation {
@@ -899,7 +1740,7 @@ impl client_runtime::Validate for BookTicketRequestLocation {
 ///
 /// Example: `{"customerExternalId":"crm-7741","customerId":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","groupOfServiceId":"7c1f9a3b2d","location":{"lat":26.2361,"lng":50.5436},"options":{"accountType":"savings"},"serviceId":"6fe8fb8b12","time":"2026-07-01T09:30:00.000Z"}`
 #[cfg(feature = "tickets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BookTicketRequest {
     /// Active service of the company to book (10 alphanumeric characters).
     ///
@@ -924,7 +1765,7 @@ pub struct BookTicketRequest {
     /// JSON: `time`, optional.
     ///
     /// Example: `"2026-07-01T09:30:00.000Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<chrono::DateTime<chrono::Utc>>,
     /// Internal identifier of an existing customer. For appointments give either this or `customerExternalId`, not both.
     ///
@@ -934,7 +1775,7 @@ pub struct BookTicketRequest {
     ///
     /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
     #[serde(rename = "customerId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Your identifier of an existing customer. For appointments give either this or `customerId`, not both.
     ///
@@ -942,23 +1783,83 @@ pub struct BookTicketRequest {
     ///
     /// Example: `"crm-7741"`
     #[serde(rename = "customerExternalId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_external_id: Option<String>,
     /// Free-form booking options passed along with the ticket.
     ///
     /// JSON: `options`, optional.
     ///
     /// Example: `{"accountType":"savings"}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<serde_json::Map<String, serde_json::Value>>,
     /// Geographic position of the customer at booking time.
     ///
     /// JSON: `location`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<BookTicketRequestLocation>,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "tickets")]
+impl<'de> serde::Deserialize<'de> for BookTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "tickets")]
+impl client_runtime::decode::Object for BookTicketRequest {
+    const NAME: &'static str = "BookTicketRequest";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut service_id = None;
+        let mut group_of_service_id = None;
+        let mut time = None;
+        let mut customer_id = None;
+        let mut customer_external_id = None;
+        let mut options = None;
+        let mut location = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "serviceId" => decode::read(&mut map, &mut service_id, "serviceId")?,
+                "groupOfServiceId" => {
+                    decode::read(&mut map, &mut group_of_service_id, "groupOfServiceId")?
+                }
+                "time" => decode::read(&mut map, &mut time, "time")?,
+                "customerId" => decode::read(&mut map, &mut customer_id, "customerId")?,
+                "customerExternalId" => {
+                    decode::read(
+                        &mut map,
+                        &mut customer_external_id,
+                        "customerExternalId",
+                    )?
+                }
+                "options" => decode::read(&mut map, &mut options, "options")?,
+                "location" => decode::read(&mut map, &mut location, "location")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            service_id: decode::required(service_id, "serviceId")?,
+            group_of_service_id: decode::required(
+                group_of_service_id,
+                "groupOfServiceId",
+            )?,
+            time: decode::optional(time),
+            customer_id: decode::optional(customer_id),
+            customer_external_id: decode::optional(customer_external_id),
+            options: decode::optional(options),
+            location: decode::optional(location),
+            additional_properties,
+        })
+    }
 }
 #[cfg(feature = "tickets")]
 impl BookTicketRequest {
@@ -997,7 +1898,7 @@ impl client_runtime::Validate for BookTicketRequest {
 ///
 /// Example: `{"customerExternalId":"crm-7741","customerId":"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b","time":"2026-07-02T13:00:00.000Z"}`
 #[cfg(feature = "tickets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChangeTimeRequest {
     /// New appointment time, in UTC with a trailing `Z`.
     ///
@@ -1015,7 +1916,7 @@ pub struct ChangeTimeRequest {
     ///
     /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
     #[serde(rename = "customerId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Your identifier of the customer; give either this or `customerId`.
     ///
@@ -1023,11 +1924,54 @@ pub struct ChangeTimeRequest {
     ///
     /// Example: `"crm-7741"`
     #[serde(rename = "customerExternalId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_external_id: Option<String>,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "tickets")]
+impl<'de> serde::Deserialize<'de> for ChangeTimeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "tickets")]
+impl client_runtime::decode::Object for ChangeTimeRequest {
+    const NAME: &'static str = "ChangeTimeRequest";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut time = None;
+        let mut customer_id = None;
+        let mut customer_external_id = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "time" => decode::read(&mut map, &mut time, "time")?,
+                "customerId" => decode::read(&mut map, &mut customer_id, "customerId")?,
+                "customerExternalId" => {
+                    decode::read(
+                        &mut map,
+                        &mut customer_external_id,
+                        "customerExternalId",
+                    )?
+                }
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            time: decode::required(time, "time")?,
+            customer_id: decode::optional(customer_id),
+            customer_external_id: decode::optional(customer_external_id),
+            additional_properties,
+        })
+    }
 }
 #[cfg(feature = "tickets")]
 impl ChangeTimeRequest {
@@ -1052,7 +1996,7 @@ impl client_runtime::Validate for ChangeTimeRequest {
 }
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListActiveBranchesResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1066,9 +2010,43 @@ pub struct ListActiveBranchesResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "branches")]
+impl<'de> serde::Deserialize<'de> for ListActiveBranchesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "branches")]
+impl client_runtime::decode::Object for ListActiveBranchesResponse {
+    const NAME: &'static str = "ListActiveBranchesResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "branches")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetBranchServiceTreeResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1082,9 +2060,43 @@ pub struct GetBranchServiceTreeResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "branches")]
+impl<'de> serde::Deserialize<'de> for GetBranchServiceTreeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "branches")]
+impl client_runtime::decode::Object for GetBranchServiceTreeResponse {
+    const NAME: &'static str = "GetBranchServiceTreeResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "services")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetAvailableSlotsResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1098,9 +2110,43 @@ pub struct GetAvailableSlotsResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "services")]
+impl<'de> serde::Deserialize<'de> for GetAvailableSlotsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "services")]
+impl client_runtime::decode::Object for GetAvailableSlotsResponse {
+    const NAME: &'static str = "GetAvailableSlotsResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "tickets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BookTicketResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1114,9 +2160,43 @@ pub struct BookTicketResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tickets")]
+impl<'de> serde::Deserialize<'de> for BookTicketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "tickets")]
+impl client_runtime::decode::Object for BookTicketResponse {
+    const NAME: &'static str = "BookTicketResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "tickets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FetchTicketResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1130,9 +2210,43 @@ pub struct FetchTicketResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tickets")]
+impl<'de> serde::Deserialize<'de> for FetchTicketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "tickets")]
+impl client_runtime::decode::Object for FetchTicketResponse {
+    const NAME: &'static str = "FetchTicketResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "tickets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CancelTicketResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1146,9 +2260,43 @@ pub struct CancelTicketResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tickets")]
+impl<'de> serde::Deserialize<'de> for CancelTicketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "tickets")]
+impl client_runtime::decode::Object for CancelTicketResponse {
+    const NAME: &'static str = "CancelTicketResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "tickets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RescheduleAppointmentResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1162,9 +2310,43 @@ pub struct RescheduleAppointmentResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tickets")]
+impl<'de> serde::Deserialize<'de> for RescheduleAppointmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "tickets")]
+impl client_runtime::decode::Object for RescheduleAppointmentResponse {
+    const NAME: &'static str = "RescheduleAppointmentResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCustomerResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1178,9 +2360,43 @@ pub struct CreateCustomerResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for CreateCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for CreateCustomerResponse {
+    const NAME: &'static str = "CreateCustomerResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by list operations that return one page of results at a time. Each operation narrows the item type of `data`.
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCustomersResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1196,9 +2412,46 @@ pub struct ListCustomersResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for ListCustomersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for ListCustomersResponse {
+    const NAME: &'static str = "ListCustomersResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut pagination = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                "pagination" => decode::read(&mut map, &mut pagination, "pagination")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            pagination: decode::required(pagination, "pagination")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FetchCustomerResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1212,9 +2465,43 @@ pub struct FetchCustomerResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for FetchCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for FetchCustomerResponse {
+    const NAME: &'static str = "FetchCustomerResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCustomerResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1228,9 +2515,43 @@ pub struct UpdateCustomerResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for UpdateCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for UpdateCustomerResponse {
+    const NAME: &'static str = "UpdateCustomerResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by every successful response. Each operation narrows the type of `data`.
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCustomerResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1241,15 +2562,48 @@ pub struct DeleteCustomerResponse {
     /// Always `null` for this operation.
     ///
     /// JSON: `data`, required, may be `null`.
-    #[serde(deserialize_with = "client_runtime::nullable::deserialize")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for DeleteCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for DeleteCustomerResponse {
+    const NAME: &'static str = "DeleteCustomerResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::nullable(data, "data")?,
+            additional_properties,
+        })
+    }
+}
 /// Wrapper used by list operations that return one page of results at a time. Each operation narrows the item type of `data`.
 #[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCustomerTicketsResponse {
     /// Short human-readable outcome, translated according to `X-Locale`.
     ///
@@ -1264,6 +2618,43 @@ pub struct ListCustomerTicketsResponse {
     /// Properties not listed above, kept as received so that they are sent back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for ListCustomerTicketsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        client_runtime::decode::object(deserializer)
+    }
+}
+#[cfg(feature = "customers")]
+impl client_runtime::decode::Object for ListCustomerTicketsResponse {
+    const NAME: &'static str = "ListCustomerTicketsResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        use client_runtime::decode;
+        let mut message = None;
+        let mut data = None;
+        let mut pagination = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(key) = map.next_key::<decode::Key<'de>>()? {
+            match key.as_str() {
+                "message" => decode::read(&mut map, &mut message, "message")?,
+                "data" => decode::read(&mut map, &mut data, "data")?,
+                "pagination" => decode::read(&mut map, &mut pagination, "pagination")?,
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: decode::required(message, "message")?,
+            data: decode::required(data, "data")?,
+            pagination: decode::required(pagination, "pagination")?,
+            additional_properties,
+        })
+    }
 }
 /// Builders for the types a request carries: each checks required properties and the
 /// API's rules when it builds.
