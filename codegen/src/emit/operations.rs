@@ -809,7 +809,9 @@ fn path_expression(operation: &Operation) -> TokenStream {
     }
     template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     if arguments.is_empty() {
-        quote!(#template)
+        // No parameter to write in: the path as the document gives it, braces and all.
+        let path = &operation.path;
+        quote!(#path)
     } else {
         // Written straight into the URL, each parameter encoded on the way.
         quote!(format_args!(#template, #(#arguments),*))
