@@ -1033,22 +1033,27 @@ async fn concurrent_calls_share_one_token_request() {
     tokens.verify().await;
 }
 
-#[tokio::test]
-async fn a_rejected_token_is_replaced_once_and_the_call_retried() {
-    let (api, tokens) = (MockServer::start().await, MockServer::start().await);
-    mount_tokens(&tokens, &[("token-1", 1), ("token-2", 1)]).await;
+/// `token-1` is refused once with 401 and `token-2` accepted once, on the customer `123`.
+async fn mount_rejected_then_accepted(api: &MockServer) {
     Mock::given(path("/enterprises/acme/customers/123"))
         .and(header("authorization", "Bearer token-1"))
         .respond_with(pexip_unauthorized())
         .expect(1)
-        .mount(&api)
+        .mount(api)
         .await;
     Mock::given(path("/enterprises/acme/customers/123"))
         .and(header("authorization", "Bearer token-2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(pexip_customer()))
         .expect(1)
-        .mount(&api)
+        .mount(api)
         .await;
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_replaced_once_and_the_call_retried() {
+    let (api, tokens) = (MockServer::start().await, MockServer::start().await);
+    mount_tokens(&tokens, &[("token-1", 1), ("token-2", 1)]).await;
+    mount_rejected_then_accepted(&api).await;
 
     let response = pexip_client(&api, &tokens)
         .get_customer_by_id("123")
@@ -1067,18 +1072,7 @@ async fn a_rejected_token_is_replaced_even_with_retries_turned_off() {
     // the retry policy allows retries.
     let (api, tokens) = (MockServer::start().await, MockServer::start().await);
     mount_tokens(&tokens, &[("token-1", 1), ("token-2", 1)]).await;
-    Mock::given(path("/enterprises/acme/customers/123"))
-        .and(header("authorization", "Bearer token-1"))
-        .respond_with(pexip_unauthorized())
-        .expect(1)
-        .mount(&api)
-        .await;
-    Mock::given(path("/enterprises/acme/customers/123"))
-        .and(header("authorization", "Bearer token-2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(pexip_customer()))
-        .expect(1)
-        .mount(&api)
-        .await;
+    mount_rejected_then_accepted(&api).await;
     let config = ClientConfig::new(format!("{}/enterprises/{{enterprise}}", api.uri()))
         .server_variable("enterprise", "acme")
         .retry(RetryPolicy::disabled());
