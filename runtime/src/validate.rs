@@ -81,6 +81,9 @@ pub enum Rule {
     MaxItems(u64),
     /// A header value must be sendable in HTTP: no control characters or line breaks.
     HeaderValue,
+    /// A path parameter must be one segment of the path: not empty, `.` or `..`, which would
+    /// change which path the request goes to.
+    PathSegment,
     /// The value has no encoding in this media type (a nested object in a form body, say).
     Unencodable(&'static str),
 }
@@ -113,6 +116,9 @@ impl fmt::Display for Rule {
             Self::MaxItems(n) => write!(f, "must have at most {n} item{}", plural(n)),
             Self::HeaderValue => f.write_str(
                 "must be sendable in an HTTP header (no control characters or line breaks)",
+            ),
+            Self::PathSegment => f.write_str(
+                "must not be empty, `.` or `..`: as a path segment it would change the path",
             ),
             Self::Unencodable(media_type) => write!(f, "cannot be sent as {media_type}"),
             Self::ListedProperty => f.write_str(
@@ -220,6 +226,18 @@ pub fn header_value(field: &'static str, value: &str) -> Result<(), ValidationEr
         Ok(())
     } else {
         Err(ValidationError::new(field, Rule::HeaderValue))
+    }
+}
+
+/// A path parameter's text must stay one segment of the path. An empty one would join its
+/// neighbours (`/members/` instead of `/members/{user}`), and URL parsers remove `.` and `..`
+/// with the segment before them (WHATWG URL, RFC 3986 §5.2.4), percent-encoded or not: the
+/// request would reach another resource.
+pub fn path_segment(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    if matches!(value, "" | "." | "..") {
+        Err(ValidationError::new(field, Rule::PathSegment))
+    } else {
+        Ok(())
     }
 }
 
@@ -365,6 +383,20 @@ impl Pattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_segments_that_cannot_move_the_path_are_sent() {
+        for refused in ["", ".", ".."] {
+            let error = path_segment("user", refused).expect_err(refused);
+            assert_eq!(
+                error.to_string(),
+                "`user` must not be empty, `.` or `..`: as a path segment it would change the path"
+            );
+        }
+        for kept in ["...", ".a", "a.", "%2e", " ", "a/..", "0"] {
+            assert_eq!(path_segment("user", kept), Ok(()), "{kept:?}");
+        }
+    }
 
     #[test]
     fn header_values_follow_the_http_rule_of_reqwest() {

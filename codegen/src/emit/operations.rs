@@ -5,7 +5,7 @@ use super::docs;
 use super::rules;
 use super::types::Scope;
 use super::{gated, ident, partial_docs_allowance, type_tokens};
-use crate::model::usage::Usage;
+use crate::model::usage::{Usage, ValueKind};
 use crate::model::{
     Api, BodyEncoding, ErrorResponse, Idempotency, NextPage, Operation, Pagination, Parameter,
     ParameterLocation, ParameterStyle, Presence, RequestBody, Security, StatusCode, SuccessVariant,
@@ -393,8 +393,14 @@ fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
     let mut statements = Vec::new();
     for parameter in &operation.parameters {
         let header = parameter.location == ParameterLocation::Header;
+        let path =
+            parameter.location == ParameterLocation::Path && may_be_dot_segment(usage, parameter);
         let holds_checked = usage.holds_checked(&parameter.ty);
-        if !header && !holds_checked && !usage.has_rules(&parameter.constraints, &parameter.ty) {
+        if !header
+            && !path
+            && !holds_checked
+            && !usage.has_rules(&parameter.constraints, &parameter.ty)
+        {
             continue;
         }
         let field = ident(&parameter.name);
@@ -417,6 +423,18 @@ fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
             let text = header_text(parameter, &quote!(value));
             checks.push(quote! {
                 client_runtime::validate::header_value(#wire, #text)?;
+            });
+        }
+        if path {
+            // `..` would climb out of the operation's path; refuse it by name, before sending.
+            let wire = &parameter.wire_name;
+            let text = if usage.kind(&parameter.ty) == ValueKind::Text {
+                quote!(value)
+            } else {
+                header_text(parameter, &quote!(value))
+            };
+            checks.push(quote! {
+                client_runtime::validate::path_segment(#wire, #text)?;
             });
         }
         statements.push(if parameter.required {
@@ -450,6 +468,32 @@ fn check(operation: &Operation, usage: &Usage<'_>) -> Option<TokenStream> {
             Ok(())
         }
     })
+}
+
+/// Whether a path parameter can have the text `""`, `.` or `..` once its other rules pass: not a
+/// number, boolean, UUID or date (whose text never is), and not held by a `minLength` or a
+/// `pattern` that refuses all three already.
+fn may_be_dot_segment(usage: &Usage<'_>, parameter: &Parameter) -> bool {
+    let never_dots = matches!(
+        usage.resolve(&parameter.ty),
+        TypeRef::Int32
+            | TypeRef::Int64
+            | TypeRef::Float
+            | TypeRef::Double
+            | TypeRef::Boolean
+            | TypeRef::Uuid
+            | TypeRef::Date
+            | TypeRef::DateTime
+    );
+    let constraints = &parameter.constraints;
+    let ruled_out = usage.kind(&parameter.ty) == ValueKind::Text
+        && (constraints.min_length.is_some_and(|min| min >= 3)
+            || constraints
+                .pattern_regex
+                .as_deref()
+                .and_then(|pattern| regex::Regex::new(pattern).ok())
+                .is_some_and(|pattern| ["", ".", ".."].iter().all(|text| !pattern.is_match(text))));
+    !never_dots && !ruled_out
 }
 
 fn send(

@@ -70,6 +70,7 @@ impl<'a> GetCustomerById<'a> {
         {
             let value = &self.id;
             client_runtime::validate::length("id", value, Some(1), None)?;
+            client_runtime::validate::path_segment("id", value)?;
         }
         Ok(())
     }

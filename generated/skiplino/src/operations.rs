@@ -153,6 +153,7 @@ impl<'a> GetBranchServiceTree<'a> {
         {
             let value = &self.branch_id;
             client_runtime::validate::length("branchId", value, Some(1), None)?;
+            client_runtime::validate::path_segment("branchId", value)?;
         }
         Ok(())
     }
