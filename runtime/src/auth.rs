@@ -78,6 +78,38 @@ impl Authentication {
         Self::OAuth2(Arc::new(TokenCache::new(credentials)))
     }
 
+    /// Whether every request can carry this credential; the reason when it cannot (a header or
+    /// cookie name not valid in HTTP, a key with a line break…), so that a client is never built
+    /// that would send its requests without it.
+    pub(crate) fn check(&self) -> Result<(), &'static str> {
+        match self {
+            Self::None | Self::OAuth2(_) => Ok(()),
+            Self::Bearer(_) | Self::Basic { .. } => self
+                .fixed_header()
+                .map(drop)
+                .ok_or("the credential is not a valid `Authorization` header value"),
+            Self::Header { name, .. } => {
+                HeaderName::try_from(name.as_str())
+                    .map_err(|_| "the key's header name is not a valid HTTP header name")?;
+                self.fixed_header()
+                    .map(drop)
+                    .ok_or("the key is not a valid HTTP header value")
+            }
+            Self::Query { name, .. } if name.is_empty() => {
+                Err("the key's query parameter has no name")
+            }
+            Self::Query { .. } => Ok(()),
+            Self::Cookie { name, value } => {
+                if name.is_empty() || !name.bytes().all(is_cookie_name_byte) {
+                    return Err("the key's cookie name is not a valid cookie name (RFC 6265)");
+                }
+                HeaderValue::from_str(&format!("{name}={}", value.expose()))
+                    .map(drop)
+                    .map_err(|_| "the key is not a valid cookie value")
+            }
+        }
+    }
+
     /// The header this credential adds to every request when that header never changes (a bearer
     /// key, basic credentials, a key in a header), so it is built once rather than per request.
     /// `None` for the schemes that depend on the request or on time, and for a credential that is
@@ -96,12 +128,15 @@ impl Authentication {
         Some((name, value))
     }
 
-    /// Adds the credential to `request`, fetching an access token first if the scheme needs one.
-    /// Returns the token used, so a 401 answer can ask for a fresh one.
+    /// Adds the credential to `request`, fetching an access token first if the scheme needs one
+    /// (its response read up to `body_limit` bytes, and no more than
+    /// [`TokenCache::MAX_RESPONSE_BODY`]). Returns the token used, so a 401 answer can ask for
+    /// a fresh one.
     pub(crate) async fn apply(
         &self,
         http: &reqwest::Client,
         request: &mut reqwest::Request,
+        body_limit: usize,
     ) -> Result<Option<Secret>, TokenError> {
         match self {
             Self::None => {}
@@ -145,7 +180,8 @@ impl Authentication {
                 }
             }
             Self::OAuth2(cache) => {
-                let token = cache.token(http).await?;
+                let limit = body_limit.min(TokenCache::MAX_RESPONSE_BODY);
+                let token = cache.token_within(http, limit).await?;
                 set_bearer(request, &token);
                 return Ok(Some(token));
             }
@@ -158,12 +194,21 @@ impl Authentication {
         &self,
         http: &reqwest::Client,
         rejected: &Secret,
+        body_limit: usize,
     ) -> Option<Result<Secret, TokenError>> {
         match self {
-            Self::OAuth2(cache) => Some(cache.refresh(http, rejected).await),
+            Self::OAuth2(cache) => {
+                let limit = body_limit.min(TokenCache::MAX_RESPONSE_BODY);
+                Some(cache.refresh_within(http, rejected, limit).await)
+            }
             _ => None,
         }
     }
+}
+
+/// A byte of an RFC 6265 cookie name (an RFC 9110 token): visible ASCII but separators.
+fn is_cookie_name_byte(byte: u8) -> bool {
+    byte.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&byte)
 }
 
 /// Replaces the `Authorization` header with `Bearer <token>`, marked sensitive so reqwest's own
@@ -308,7 +353,9 @@ mod tests {
             name: "session".to_owned(),
             value: Secret::from(KEY),
         };
-        key.apply(&http, &mut request).await.expect("applied");
+        key.apply(&http, &mut request, usize::MAX)
+            .await
+            .expect("applied");
         let cookies: Vec<_> = request
             .headers()
             .get_all(reqwest::header::COOKIE)
@@ -338,7 +385,7 @@ mod tests {
                 .build()
                 .expect("a request");
             authentication
-                .apply(&http, &mut request)
+                .apply(&http, &mut request, usize::MAX)
                 .await
                 .expect("applied");
             let (name, value) = authentication.fixed_header().expect("a fixed header");
@@ -390,6 +437,50 @@ mod tests {
         for authentication in all {
             let debug = format!("{authentication:?}");
             assert!(!debug.contains(KEY), "{debug}");
+        }
+    }
+
+    #[test]
+    fn a_credential_that_cannot_be_sent_is_named_before_any_request() {
+        let unsendable = [
+            Authentication::Header {
+                name: "X Api Key".to_owned(),
+                value: Secret::from(KEY),
+            },
+            Authentication::Header {
+                name: "X-Api-Key".to_owned(),
+                value: Secret::from("line\nbreak"),
+            },
+            Authentication::Bearer(Secret::from("line\nbreak")),
+            Authentication::Query {
+                name: String::new(),
+                value: Secret::from(KEY),
+            },
+            Authentication::Cookie {
+                name: "a;b".to_owned(),
+                value: Secret::from(KEY),
+            },
+            Authentication::Cookie {
+                name: "session".to_owned(),
+                value: Secret::from("x\ry"),
+            },
+        ];
+        for authentication in unsendable {
+            let reason = authentication.check().expect_err("refused");
+            assert!(!reason.contains(KEY), "{reason}");
+        }
+        for sendable in [
+            Authentication::None,
+            Authentication::Header {
+                name: "X-Api-Key".to_owned(),
+                value: Secret::from(KEY),
+            },
+            Authentication::Cookie {
+                name: "session_id".to_owned(),
+                value: Secret::from(KEY),
+            },
+        ] {
+            assert_eq!(sendable.check(), Ok(()), "{sendable:?}");
         }
     }
 }

@@ -3,8 +3,9 @@
 use crate::auth::{Authentication, Credential};
 use crate::error::{ApiError, Error, RawResponse};
 use crate::params::encode_path_segment;
+use crate::read::{ReadError, read_limited};
 use crate::response::Response;
-use crate::retry::{RetryPolicy, retryable_transport};
+use crate::retry::{RetryPolicy, RetryTokens, retryable_status, retryable_transport};
 use crate::secret::Secret;
 use crate::validate::{Rule, ValidationError};
 use bytes::Bytes;
@@ -13,7 +14,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -36,7 +37,15 @@ pub struct Operation {
     pub server: Option<&'static str>,
 }
 
-/// How to reach the API: base URL, default headers, timeouts and retries.
+/// How to reach the API: base URL, default headers, timeouts, limits and retries.
+///
+/// The defaults: each attempt may take 30 s ([`Self::timeout`]), of which 10 s to connect
+/// ([`Self::connect_timeout`]), and may go 20 s without receiving a byte
+/// ([`Self::read_timeout`]); a call has no deadline across its retries unless one is set
+/// ([`Self::deadline`]); a response body may be 32 MiB ([`Self::max_response_body`]); retries
+/// follow [`RetryPolicy::default`]. Redirects are followed only within the origin of the
+/// request (scheme, host and port), at most 10 in a row; a redirect elsewhere is returned as it
+/// is, so no credential the client adds ever reaches another origin. No `Referer` is sent.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     base_url: String,
@@ -45,15 +54,24 @@ pub struct ClientConfig {
     default_headers: Vec<(String, String)>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    max_response_body: usize,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
 }
 
 impl ClientConfig {
-    /// Default timeout for a whole request.
+    /// Default timeout for one attempt: connecting, sending and reading the whole response.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
     /// Default timeout for establishing a connection.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default stall timeout: the longest an attempt waits for the next bytes from the server.
+    pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(20);
+    /// Default limit of a response body, in bytes (32 MiB).
+    pub const DEFAULT_MAX_RESPONSE_BODY: usize = 32 * 1024 * 1024;
+    /// How many redirects within one origin are followed in a row.
+    pub const MAX_REDIRECTS: usize = 10;
 
     /// A configuration for the server at `base_url`, e.g. `https://api.example.com/v1`. The URL
     /// may hold `{name}` placeholders, filled from [`Self::server_variable`].
@@ -65,6 +83,9 @@ impl ClientConfig {
             default_headers: Vec::new(),
             timeout: Some(Self::DEFAULT_TIMEOUT),
             connect_timeout: Some(Self::DEFAULT_CONNECT_TIMEOUT),
+            read_timeout: Some(Self::DEFAULT_READ_TIMEOUT),
+            deadline: None,
+            max_response_body: Self::DEFAULT_MAX_RESPONSE_BODY,
             retry: RetryPolicy::default(),
             http: None,
         }
@@ -99,9 +120,37 @@ impl ClientConfig {
         self
     }
 
-    /// The timeout for a whole request, or `None` for no limit.
+    /// The timeout for one attempt (connecting, sending and reading the whole response), or
+    /// `None` for no limit. A retry starts a new attempt with a new timeout; see
+    /// [`Self::deadline`] for a bound on the whole call.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The stall timeout: how long an attempt may wait for the server's next bytes (the
+    /// response's head, or more of its body) before it fails, or `None` for no limit.
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// The longest a call may take with all its attempts and the waits between them, or `None`
+    /// (the default) for no bound beyond the attempts' own timeouts. A call past it ends with
+    /// [`Error::DeadlineExceeded`]; a retry whose wait would end past it is not made, and the
+    /// call returns what the last attempt got.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The largest response body the client reads, in bytes, for success and error responses
+    /// alike. A longer one ends the call with [`Error::ResponseTooLarge`], which keeps the
+    /// status and headers; reading stops at the limit, so memory stays bounded by it. OAuth 2.0
+    /// token responses are held to the smaller of this and
+    /// [`TokenCache::MAX_RESPONSE_BODY`](crate::TokenCache::MAX_RESPONSE_BODY).
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
         self
     }
 
@@ -118,7 +167,10 @@ impl ClientConfig {
         self
     }
 
-    /// Sends through this `reqwest::Client` (timeouts set here are then not applied).
+    /// Sends through this `reqwest::Client`. The timeouts and the redirect policy set here are
+    /// then not applied, the client's own are: build it with [`same_origin_redirects`] (or
+    /// `reqwest::redirect::Policy::none()`) and `referer(false)` to keep credentials from
+    /// following a redirect to another origin.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -142,9 +194,33 @@ pub enum BuildError {
         /// The header name given.
         name: String,
     },
+    /// The credential cannot be put on a request: the name of its header or cookie is not
+    /// valid in HTTP, say. A client that sent its requests without it is never built.
+    #[error("the credential cannot be sent: {0}")]
+    Credential(&'static str),
     /// The HTTP client could not be set up (e.g. no TLS backend).
     #[error("the HTTP client could not be built: {0}")]
     Http(#[from] reqwest::Error),
+}
+
+/// The redirect policy of the clients this crate builds: a redirect is followed only to the
+/// origin (scheme, host and port) of the request's first URL, at most
+/// [`ClientConfig::MAX_REDIRECTS`] in a row. Any other redirect is not followed: the response
+/// that asks for it is what the request gets. Credentials the client adds (headers, a key in the
+/// query or a cookie) so never reach another origin, and an `https` request is never continued
+/// over `http`.
+pub fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let within_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if within_origin && attempt.previous().len() <= ClientConfig::MAX_REDIRECTS {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// Sends requests to one API server: adds the base URL, credentials and default headers, retries
@@ -169,6 +245,10 @@ struct Shared {
     credential_header: Option<(HeaderName, HeaderValue)>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
+    /// What is left of the retry budget, shared by every clone of the client.
+    retry_tokens: Arc<RetryTokens>,
+    deadline: Option<Duration>,
+    max_response_body: usize,
 }
 
 impl HttpClient {
@@ -199,12 +279,17 @@ impl HttpClient {
         let http = match config.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder();
+                let mut builder = reqwest::Client::builder()
+                    .redirect(same_origin_redirects())
+                    .referer(false);
                 if let Some(timeout) = config.timeout {
                     builder = builder.timeout(timeout);
                 }
                 if let Some(timeout) = config.connect_timeout {
                     builder = builder.connect_timeout(timeout);
+                }
+                if let Some(timeout) = config.read_timeout {
+                    builder = builder.read_timeout(timeout);
                 }
                 builder.build()?
             }
@@ -215,6 +300,7 @@ impl HttpClient {
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
         let authentication = credential.into_authentication(&variables);
+        authentication.check().map_err(BuildError::Credential)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 http,
@@ -224,7 +310,10 @@ impl HttpClient {
                 credential_header: authentication.fixed_header(),
                 authentication,
                 default_headers,
+                retry_tokens: Arc::new(RetryTokens::new(config.retry.retry_budget().clone())),
                 retry: config.retry,
+                deadline: config.deadline,
+                max_response_body: config.max_response_body,
             }),
         })
     }
@@ -256,6 +345,9 @@ impl HttpClient {
                 credential_header: self.shared.credential_header.clone(),
                 default_headers,
                 retry: self.shared.retry.clone(),
+                retry_tokens: Arc::clone(&self.shared.retry_tokens),
+                deadline: self.shared.deadline,
+                max_response_body: self.shared.max_response_body,
             }),
         })
     }
@@ -334,9 +426,15 @@ impl HttpClient {
             status = Empty,
             attempt = Empty,
         );
-        self.send_with_retries(operation, request, &span)
-            .instrument(span.clone())
-            .await
+        let call = self
+            .send_with_retries(operation, request, &span)
+            .instrument(span.clone());
+        match self.shared.deadline {
+            None => call.await,
+            Some(deadline) => tokio::time::timeout(deadline, call)
+                .await
+                .unwrap_or(Err(Error::DeadlineExceeded(deadline))),
+        }
     }
 
     async fn send_with_retries<E>(
@@ -351,12 +449,17 @@ impl HttpClient {
         } else {
             0
         };
+        // A wait that would end past the deadline is not begun: the call ends with what it got.
+        let give_up_at = shared.deadline.map(|deadline| Instant::now() + deadline);
+        let may_wait = |wait: Duration| give_up_at.is_none_or(|at| Instant::now() + wait < at);
         // Whether the request may have to go out again, and so is copied before each attempt:
         // a retry after a failure, or a fresh OAuth 2.0 token after a 401.
         let may_resend = retries > 0 || matches!(shared.authentication, Authentication::OAuth2(_));
         let mut retried = 0;
         let mut attempt = 0;
         let mut token_refreshed = false;
+        // What the last retry took from the budget, given back if the call then succeeds.
+        let mut last_retry_cost = None;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
@@ -364,17 +467,24 @@ impl HttpClient {
             let Some(copy) = copy else {
                 // Sent once: it may not be resent, or its body is a stream, which is read once.
                 let (outcome, _) = self.attempt(request).await?;
-                let raw = outcome.map_err(Error::Transport)?;
-                span.record("status", raw.status.as_u16());
-                tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
-                return Ok(ReceivedResponse { raw });
+                let raw = outcome.map_err(failure)?;
+                return Ok(self.received(raw, attempt, last_retry_cost, span));
             };
             let (outcome, token) = self.attempt(copy).await?;
             let raw = match outcome {
                 Ok(raw) => raw,
-                Err(error) if retried < retries && retryable_transport(&error) => {
+                Err(ReadError::Transport(error))
+                    if retried < retries && retryable_transport(&error) =>
+                {
+                    let wait = shared.retry.backoff(retried + 1);
+                    let Some(cost) = may_wait(wait)
+                        .then(|| shared.retry_tokens.take(error.is_timeout()))
+                        .flatten()
+                    else {
+                        return Err(Error::Transport(error));
+                    };
                     retried += 1;
-                    let wait = shared.retry.backoff(retried);
+                    last_retry_cost = Some(cost);
                     tracing::warn!(
                         attempt,
                         wait_ms = millis(wait),
@@ -384,17 +494,20 @@ impl HttpClient {
                     tokio::time::sleep(wait).await;
                     continue;
                 }
-                Err(error) => return Err(Error::Transport(error)),
+                Err(error) => return Err(failure(error)),
             };
-            span.record("status", raw.status.as_u16());
             if raw.status == StatusCode::UNAUTHORIZED
                 && !token_refreshed
                 && let Some(token) = &token
-                && let Some(refreshed) = shared.authentication.refresh(&shared.http, token).await
+                && let Some(refreshed) = shared
+                    .authentication
+                    .refresh(&shared.http, token, shared.max_response_body)
+                    .await
             {
                 // The request was refused before it did anything, so even a POST may be resent.
                 token_refreshed = true;
                 refreshed.map_err(Error::Authentication)?;
+                span.record("status", raw.status.as_u16());
                 tracing::debug!(attempt, "access token rejected; retrying with a fresh one");
                 continue;
             }
@@ -405,8 +518,12 @@ impl HttpClient {
                     retried + 1,
                     SystemTime::now(),
                 )
+                && may_wait(wait)
+                && let Some(cost) = shared.retry_tokens.take(false)
             {
                 retried += 1;
+                last_retry_cost = Some(cost);
+                span.record("status", raw.status.as_u16());
                 tracing::warn!(
                     attempt,
                     status = raw.status.as_u16(),
@@ -416,18 +533,34 @@ impl HttpClient {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
-            return Ok(ReceivedResponse { raw });
+            return Ok(self.received(raw, attempt, last_retry_cost, span));
         }
     }
 
-    /// One attempt: credentials added, request sent, whole response read. The outer error is a
-    /// credential that could not be obtained; the inner one a transport failure. Also returns the
-    /// access token used, if any.
+    /// The response a call ends with, recorded in the span; one the server did not ask to have
+    /// retried also refills the retry budget.
+    fn received(
+        &self,
+        raw: RawResponse,
+        attempt: u32,
+        last_retry_cost: Option<u32>,
+        span: &tracing::Span,
+    ) -> ReceivedResponse {
+        span.record("status", raw.status.as_u16());
+        tracing::debug!(attempt, status = raw.status.as_u16(), "response received");
+        if !retryable_status(raw.status) {
+            self.shared.retry_tokens.succeeded(last_retry_cost);
+        }
+        ReceivedResponse { raw }
+    }
+
+    /// One attempt: credentials added, request sent, whole response read within the body limit.
+    /// The outer error is a credential that could not be obtained; the inner one a failure to
+    /// send or read. Also returns the access token used, if any.
     async fn attempt<E>(
         &self,
         mut request: reqwest::Request,
-    ) -> Result<(Result<RawResponse, reqwest::Error>, Option<Secret>), Error<E>> {
+    ) -> Result<(Result<RawResponse, ReadError>, Option<Secret>), Error<E>> {
         let shared = &*self.shared;
         let token = match &shared.credential_header {
             Some((name, value)) => {
@@ -436,24 +569,49 @@ impl HttpClient {
             }
             None => shared
                 .authentication
-                .apply(&shared.http, &mut request)
+                .apply(&shared.http, &mut request, shared.max_response_body)
                 .await
                 .map_err(Error::Authentication)?,
         };
         let outcome = match shared.http.execute(request).await {
-            Ok(response) => read(response).await,
-            Err(error) => Err(error),
+            Ok(response) => read_limited(response, shared.max_response_body)
+                .await
+                .map(|read| RawResponse {
+                    status: read.status,
+                    headers: read.headers,
+                    body: read.body,
+                }),
+            Err(error) => Err(ReadError::Transport(error)),
         };
         // reqwest's errors print their URL; a key sent in the query must not go with it.
-        let outcome = outcome.map_err(|mut error| {
-            if matches!(shared.authentication, Authentication::Query { .. })
-                && let Some(url) = error.url_mut()
-            {
-                url.set_query(None);
+        let outcome = outcome.map_err(|error| match error {
+            ReadError::Transport(mut error) => {
+                if matches!(shared.authentication, Authentication::Query { .. })
+                    && let Some(url) = error.url_mut()
+                {
+                    url.set_query(None);
+                }
+                ReadError::Transport(error)
             }
-            error
+            too_large => too_large,
         });
         Ok((outcome, token))
+    }
+}
+
+/// The error of an attempt that got no whole response.
+fn failure<E>(error: ReadError) -> Error<E> {
+    match error {
+        ReadError::Transport(error) => Error::Transport(error),
+        ReadError::TooLarge {
+            status,
+            headers,
+            limit,
+        } => Error::ResponseTooLarge {
+            status,
+            headers,
+            limit,
+        },
     }
 }
 
@@ -516,19 +674,6 @@ fn copy(request: &reqwest::Request) -> Option<reqwest::Request> {
 /// A wait in whole milliseconds, for logs.
 fn millis(wait: Duration) -> u64 {
     u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Reads a whole response: status, headers and body.
-async fn read(mut response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
-    let status = response.status();
-    // Taken rather than copied: reading the body does not look at them.
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
 }
 
 /// A header from text, when the name and value are both valid in HTTP.

@@ -7,11 +7,14 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use std::fmt;
+use std::time::Duration;
 
 /// Why a call failed. `E` is the operation's own enum of documented error responses.
 ///
 /// Whatever the server answered is kept: status, headers and the raw body, decoded or not.
+/// New kinds of failure may be added, so a `match` on it needs a `_` arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error<E> {
     /// The request was refused before sending: a value breaks a rule of the API description.
     #[error("invalid request: {0}")]
@@ -28,6 +31,22 @@ pub enum Error<E> {
     /// The server answered with a status the API does not document for this operation.
     #[error("the server answered with undocumented status {}{}", .0.status, .0.request_id_note())]
     UnexpectedStatus(RawResponse),
+    /// The response body is larger than the client reads (see
+    /// [`ClientConfig::max_response_body`](crate::ClientConfig::max_response_body)); reading
+    /// stopped at the limit, and the rest was never held in memory.
+    #[error("the {status} response body is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The call, with all its retries, did not finish within the client's deadline (see
+    /// [`ClientConfig::deadline`](crate::ClientConfig::deadline)).
+    #[error("the call did not finish within its deadline of {0:?}")]
+    DeadlineExceeded(Duration),
     /// The body does not match the documented schema for its status.
     #[error("the {} response body does not match the API description: {source}{}", raw.status, raw.request_id_note())]
     Decode {
@@ -45,8 +64,9 @@ impl<E> Error<E> {
         match self {
             Self::Api(error) => Some(error.status),
             Self::UnexpectedStatus(raw) | Self::Decode { raw, .. } => Some(raw.status),
+            Self::ResponseTooLarge { status, .. } => Some(*status),
             Self::Transport(error) => error.status(),
-            Self::InvalidRequest(_) | Self::Authentication(_) => None,
+            Self::InvalidRequest(_) | Self::Authentication(_) | Self::DeadlineExceeded(_) => None,
         }
     }
 
@@ -58,9 +78,14 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether the request timed out.
+    /// Whether the request timed out: an attempt's timeout, the stall timeout or the call's
+    /// deadline.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Transport(error) if error.is_timeout())
+        match self {
+            Self::Transport(error) => error.is_timeout(),
+            Self::DeadlineExceeded(_) => true,
+            _ => false,
+        }
     }
 }
 

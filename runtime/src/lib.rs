@@ -15,6 +15,7 @@ pub mod nullable;
 pub mod oauth2;
 pub mod pagination;
 mod params;
+mod read;
 mod response;
 mod retry;
 mod secret;
@@ -24,7 +25,9 @@ pub mod validate;
 pub use auth::{Authentication, Credential, KeyError, NoCredential};
 pub use body::{Binary, Multipart};
 pub use bytes::{self, Bytes};
-pub use client::{BuildError, ClientConfig, HttpClient, Operation, ReceivedResponse};
+pub use client::{
+    BuildError, ClientConfig, HttpClient, Operation, ReceivedResponse, same_origin_redirects,
+};
 pub use error::{ApiError, Error, RawResponse};
 pub use futures_core::Stream;
 pub use oauth2::{ClientCredentials, TokenCache, TokenError};
@@ -32,6 +35,6 @@ pub use pagination::Page;
 pub use params::{Cookies, ParamValue, PathSegment, Properties, Query, encode_path_segment};
 pub use reqwest::{self, Method, StatusCode, header::HeaderMap};
 pub use response::Response;
-pub use retry::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 pub use validate::{Validate, ValidationError};

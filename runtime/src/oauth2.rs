@@ -2,18 +2,21 @@
 //! shortly before they expire.
 //!
 //! [`ClientCredentials`] says where and as whom to ask; [`TokenCache`] asks, keeps the token and
-//! makes sure that concurrent requests needing a new token share one token request.
+//! makes sure that concurrent requests needing a new token share one token request and its
+//! outcome.
 
 use crate::params::encode_path_segment;
+use crate::read::{Read, ReadError, read_limited};
 use crate::secret::Secret;
 use bytes::Bytes;
+use futures_util::future::{BoxFuture, FutureExt, Shared};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
 
 /// The most a token's refresh is brought forward: a token is replaced once less than
 /// `min(MAX_REFRESH_MARGIN, lifetime / 2)` of its lifetime is left.
@@ -125,131 +128,268 @@ fn form_urlencode(value: &str) -> String {
 /// Fetches access tokens and keeps the current one until shortly before it expires. Share it
 /// (e.g. in an `Arc`) between all requests of one client.
 ///
-/// A token is reused while more than `min(30 s, lifetime / 2)` of its lifetime is left; a token
-/// whose response had no `expires_in` is reused until [`TokenCache::refresh`] is called with it.
-/// Callers that find no usable token wait for one token request instead of each sending their
-/// own. The wait is bounded by the timeouts of the `reqwest::Client` passed in; if the caller
-/// whose request is in flight is cancelled, the next waiting caller sends one instead.
+/// A token is reused while more than `min(30 s, lifetime / 2)` of its lifetime is left, and for
+/// at least one second whatever lifetime the server gives, so a tiny or zero `expires_in` never
+/// means a token request per call; a token whose response had no `expires_in` is reused until
+/// [`TokenCache::refresh`] is called with it.
+///
+/// One token request is under way at a time: callers that find no usable token all wait for it
+/// and share its outcome, so on a stalled endpoint they finish together, within one request's
+/// timeout (that of the `reqwest::Client` passed in). A caller that is cancelled leaves the
+/// request to the others, or to the next caller. After a failed token request the failure is
+/// handed to every caller for a while (1 s, doubling with each further failure up to 30 s)
+/// before the endpoint is asked again.
 pub struct TokenCache {
-    credentials: ClientCredentials,
-    /// Held across a token request, so that the callers arriving meanwhile wait for its token.
-    current: Mutex<Option<CachedToken>>,
+    credentials: Arc<ClientCredentials>,
+    state: Arc<Mutex<State>>,
 }
 
+/// The cache's state, behind a lock that is never held across an `await`.
+#[derive(Default)]
+struct State {
+    /// The token in use.
+    current: Option<CachedToken>,
+    /// The token request under way, which every caller needing a token awaits.
+    pending: Option<PendingRequest>,
+    /// The last token request's failure, while the endpoint is left alone.
+    failure: Option<Failure>,
+}
+
+/// A token request that several callers await; whichever polls it drives it.
+type PendingRequest = Shared<BoxFuture<'static, Result<Secret, TokenError>>>;
+
+/// Failed token requests in a row, and until when their error is handed out instead of asking.
+struct Failure {
+    error: TokenError,
+    in_a_row: u32,
+    retry_at: Instant,
+}
+
+/// The least time a token is reused, whatever its lifetime.
+const MIN_REUSE: Duration = Duration::from_secs(1);
+
+/// How long the endpoint is left alone after the first failure in a row; it doubles with each
+/// further one, up to [`MAX_FAILURE_BACKOFF`].
+const FIRST_FAILURE_BACKOFF: Duration = Duration::from_secs(1);
+
+/// The longest the endpoint is left alone after failures.
+const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
+
 impl TokenCache {
+    /// The largest token response read, in bytes (64 KiB); a longer one is
+    /// [`TokenError::TooLarge`]. A client whose
+    /// [`max_response_body`](crate::ClientConfig::max_response_body) is smaller applies that.
+    pub const MAX_RESPONSE_BODY: usize = 64 * 1024;
+
     /// An empty cache for tokens of `credentials`; the first token is fetched when first needed.
     pub fn new(credentials: ClientCredentials) -> Self {
         Self {
-            credentials,
-            current: Mutex::new(None),
+            credentials: Arc::new(credentials),
+            state: Arc::default(),
         }
     }
 
     /// A usable access token: the cached one while it has more than the refresh margin left,
-    /// otherwise a newly fetched one. Concurrent callers that find no usable token share ONE
-    /// token request (single flight); the others wait for it.
+    /// otherwise the outcome of the token request under way or of a new one.
     ///
     /// # Errors
     ///
-    /// When no cached token is usable and the token request fails; nothing is cached then, so
-    /// the next call tries again.
+    /// When no cached token is usable and the token request fails, or failed so recently that
+    /// the endpoint is left alone yet.
     pub async fn token(&self, http: &reqwest::Client) -> Result<Secret, TokenError> {
-        let mut current = self.current.lock().await;
-        if let Some(cached) = current.as_ref().filter(|cached| cached.is_usable()) {
-            return Ok(cached.token.clone());
-        }
-        self.replace(&mut current, http).await
+        self.token_within(http, Self::MAX_RESPONSE_BODY).await
+    }
+
+    /// [`Self::token`], reading a token response of at most `limit` bytes.
+    pub(crate) async fn token_within(
+        &self,
+        http: &reqwest::Client,
+        limit: usize,
+    ) -> Result<Secret, TokenError> {
+        let request = {
+            let mut state = lock(&self.state);
+            if let Some(cached) = state.current.as_ref().filter(|cached| cached.is_usable()) {
+                return Ok(cached.token.clone());
+            }
+            self.request(&mut state, http, limit)?
+        };
+        request.await
     }
 
     /// Called after the API answered 401 to a request sent with `rejected`: if `rejected` is
     /// still the cached token, drops it and fetches a new one; if another caller already
-    /// replaced it, returns the current one without a new request. Single flight too.
+    /// replaced it, returns the current one without a new request. Shares the token request
+    /// under way, like [`Self::token`].
     ///
     /// # Errors
     ///
     /// When a new token is needed and the token request fails; the rejected token stays
-    /// dropped, so the next call tries again.
+    /// dropped, so a later call asks again.
     pub async fn refresh(
         &self,
         http: &reqwest::Client,
         rejected: &Secret,
     ) -> Result<Secret, TokenError> {
-        let mut current = self.current.lock().await;
-        if let Some(cached) = current
-            .as_ref()
-            .filter(|cached| cached.token != *rejected && cached.is_usable())
-        {
-            return Ok(cached.token.clone());
-        }
-        self.replace(&mut current, http).await
-    }
-
-    /// Drops the token in `slot`, fetches a new one and caches it.
-    async fn replace(
-        &self,
-        slot: &mut Option<CachedToken>,
-        http: &reqwest::Client,
-    ) -> Result<Secret, TokenError> {
-        *slot = None;
-        let fresh = self.fetch(http).await?;
-        let token = fresh.token.clone();
-        *slot = Some(fresh);
-        Ok(token)
-    }
-
-    /// One token request (RFC 6749 §4.4.2), with the client authenticated by HTTP Basic.
-    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, TokenError> {
-        let credentials = &self.credentials;
-        tracing::debug!(
-            token_url = %credentials.token_url,
-            client_id = %credentials.client_id,
-            "fetching access token"
-        );
-        // Taken before sending, so that the time the request takes counts against the lifetime.
-        let requested_at = Instant::now();
-        // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined by `:`.
-        let response = http
-            .post(&credentials.token_url)
-            .header(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            )
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .basic_auth(
-                form_urlencode(&credentials.client_id),
-                Some(form_urlencode(credentials.client_secret.expose())),
-            )
-            .body(credentials.form_body())
-            .send()
+        self.refresh_within(http, rejected, Self::MAX_RESPONSE_BODY)
             .await
-            .map_err(TokenError::Transport)?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(TokenError::Transport)?;
-        if !status.is_success() {
-            return Err(rejection(status, body));
+    }
+
+    /// [`Self::refresh`], reading a token response of at most `limit` bytes.
+    pub(crate) async fn refresh_within(
+        &self,
+        http: &reqwest::Client,
+        rejected: &Secret,
+        limit: usize,
+    ) -> Result<Secret, TokenError> {
+        let request = {
+            let mut state = lock(&self.state);
+            match &state.current {
+                Some(cached) if cached.token == *rejected => state.current = None,
+                Some(cached) if cached.is_usable() => return Ok(cached.token.clone()),
+                _ => {}
+            }
+            self.request(&mut state, http, limit)?
+        };
+        request.await
+    }
+
+    /// The token request under way, or a new one; the last failure while the endpoint is left
+    /// alone after it.
+    fn request(
+        &self,
+        state: &mut State,
+        http: &reqwest::Client,
+        limit: usize,
+    ) -> Result<PendingRequest, TokenError> {
+        if let Some(pending) = &state.pending {
+            return Ok(pending.clone());
         }
-        match parse_token_response(&body) {
-            Ok(parsed) => Ok(CachedToken {
-                token: parsed.access_token,
-                refresh_at: parsed
-                    .lifetime
-                    .and_then(|lifetime| requested_at.checked_add(refresh_after(lifetime))),
-            }),
-            Err(reason) => Err(TokenError::Malformed {
-                status,
-                reason,
-                body,
-            }),
+        if let Some(failure) = state
+            .failure
+            .as_ref()
+            .filter(|failure| Instant::now() < failure.retry_at)
+        {
+            return Err(failure.error.clone());
         }
+        let request = fetch_and_keep(
+            Arc::clone(&self.credentials),
+            Arc::downgrade(&self.state),
+            http.clone(),
+            limit,
+        )
+        .boxed()
+        .shared();
+        state.pending = Some(request.clone());
+        Ok(request)
+    }
+}
+
+/// One token request whose outcome is kept in the cache's `state`, if the cache still exists
+/// (the request holds it weakly, so a cache dropped meanwhile is freed).
+async fn fetch_and_keep(
+    credentials: Arc<ClientCredentials>,
+    state: Weak<Mutex<State>>,
+    http: reqwest::Client,
+    limit: usize,
+) -> Result<Secret, TokenError> {
+    let outcome = fetch(&credentials, &http, limit).await;
+    let Some(state) = state.upgrade() else {
+        return outcome.map(|fresh| fresh.token);
+    };
+    let mut state = lock(&state);
+    state.pending = None;
+    match outcome {
+        Ok(fresh) => {
+            let token = fresh.token.clone();
+            state.current = Some(fresh);
+            state.failure = None;
+            Ok(token)
+        }
+        Err(error) => {
+            let in_a_row = state
+                .failure
+                .as_ref()
+                .map_or(1, |failure| failure.in_a_row.saturating_add(1));
+            let backoff = FIRST_FAILURE_BACKOFF
+                .saturating_mul(2u32.saturating_pow(in_a_row - 1))
+                .min(MAX_FAILURE_BACKOFF);
+            state.failure = Some(Failure {
+                error: error.clone(),
+                in_a_row,
+                retry_at: Instant::now() + backoff,
+            });
+            Err(error)
+        }
+    }
+}
+
+/// The state, even if a thread panicked while holding it: every update leaves it consistent.
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One token request (RFC 6749 §4.4.2), with the client authenticated by HTTP Basic; a response
+/// body of more than `limit` bytes is refused.
+async fn fetch(
+    credentials: &ClientCredentials,
+    http: &reqwest::Client,
+    limit: usize,
+) -> Result<CachedToken, TokenError> {
+    tracing::debug!(
+        token_url = %credentials.token_url,
+        client_id = %credentials.client_id,
+        "fetching access token"
+    );
+    // Taken before sending, so that the time the request takes counts against the lifetime.
+    let requested_at = Instant::now();
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined by `:`.
+    let response = http
+        .post(&credentials.token_url)
+        .header(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        )
+        .header(ACCEPT, HeaderValue::from_static("application/json"))
+        .basic_auth(
+            form_urlencode(&credentials.client_id),
+            Some(form_urlencode(credentials.client_secret.expose())),
+        )
+        .body(credentials.form_body())
+        .send()
+        .await
+        .map_err(TokenError::transport)?;
+    let Read { status, body, .. } =
+        read_limited(response, limit)
+            .await
+            .map_err(|error| match error {
+                ReadError::Transport(error) => TokenError::transport(error),
+                ReadError::TooLarge { status, limit, .. } => TokenError::TooLarge { status, limit },
+            })?;
+    if !status.is_success() {
+        return Err(rejection(status, body));
+    }
+    match parse_token_response(&body) {
+        Ok(parsed) => Ok(CachedToken {
+            token: parsed.access_token,
+            refresh_at: parsed.lifetime.and_then(|lifetime| {
+                requested_at.checked_add(refresh_after(lifetime).max(MIN_REUSE))
+            }),
+        }),
+        Err(reason) => Err(TokenError::Malformed {
+            status,
+            reason,
+            body,
+        }),
     }
 }
 
 impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let token = match self.current.try_lock() {
-            Ok(current) if current.is_some() => "cached",
+        let token = match self.state.try_lock() {
+            Ok(state) if state.pending.is_some() => "being fetched",
+            Ok(state) if state.current.is_some() => "cached",
             Ok(_) => "none",
-            // A token request is in flight, or another caller is looking at the token.
+            // Another caller is looking at the token this very moment.
             Err(_) => "busy",
         };
         f.debug_struct("TokenCache")
@@ -372,12 +512,23 @@ fn rejection(status: StatusCode, body: Bytes) -> TokenError {
 /// a token.
 ///
 /// Debug shows the length of a response body rather than the body, as a token response that
-/// could not be used may still hold the token; the `body` fields have the bytes.
-#[derive(thiserror::Error)]
+/// could not be used may still hold the token; the `body` fields have the bytes. Cheap to clone:
+/// every caller waiting for one token request gets its error.
+#[derive(Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum TokenError {
     /// The token endpoint could not be reached or read.
     #[error("the token request failed: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] Arc<reqwest::Error>),
+    /// The token response's body is longer than the limit (see
+    /// [`TokenCache::MAX_RESPONSE_BODY`]); it was not read further.
+    #[error("the token endpoint's {status} response is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The token endpoint refused: status, the OAuth `error` code and `error_description` when
     /// the body has them (RFC 6749 §5.2), and the raw body bytes.
     #[error("the token endpoint refused with status {status}{}", refusal_note(.error.as_deref(), .description.as_deref()))]
@@ -404,10 +555,21 @@ pub enum TokenError {
     },
 }
 
+impl TokenError {
+    fn transport(error: reqwest::Error) -> Self {
+        Self::Transport(Arc::new(error))
+    }
+}
+
 impl fmt::Debug for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Transport(error) => f.debug_tuple("Transport").field(error).finish(),
+            Self::TooLarge { status, limit } => f
+                .debug_struct("TooLarge")
+                .field("status", status)
+                .field("limit", limit)
+                .finish(),
             Self::Rejected {
                 status,
                 error,

@@ -2,6 +2,7 @@
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// How idempotent requests are retried after a connection error, a timeout, 429 or a 5xx status.
@@ -9,26 +10,33 @@ use std::time::{Duration, SystemTime};
 /// Waits grow exponentially from `initial_backoff` to at most `max_backoff`, each drawn at random
 /// between zero and that bound ("full jitter"), so many clients do not retry in step. A
 /// `Retry-After` header is honoured instead when the server sends one, unless it asks for a wait
-/// longer than `max_retry_after`: the response is then returned as it is.
+/// longer than `max_retry_after`: the response is then returned as it is. A `Retry-After` shorter
+/// than `initial_backoff` (`0`, a date in the past) waits `initial_backoff`, so a server cannot
+/// make the client retry at once.
 ///
 /// Only operations that are safe to repeat are retried: GET, HEAD, OPTIONS, PUT, DELETE, and
-/// operations the API description marks idempotent.
+/// operations the API description marks idempotent. Every retry also spends from a
+/// [`RetryBudget`] that all calls of one client share, so a failing server gets a bounded number
+/// of extra requests however many calls meet it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
     max_retry_after: Duration,
+    budget: RetryBudget,
 }
 
 impl Default for RetryPolicy {
-    /// Three retries, waits from 100 ms up to 5 s, `Retry-After` honoured up to 60 s.
+    /// Three retries, waits from 100 ms up to 5 s, `Retry-After` honoured up to 60 s, and the
+    /// default [`RetryBudget`].
     fn default() -> Self {
         Self {
             max_retries: 3,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(60),
+            budget: RetryBudget::default(),
         }
     }
 }
@@ -67,9 +75,20 @@ impl RetryPolicy {
         self
     }
 
+    /// The budget every retry of the client's calls spends from.
+    pub fn budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
     /// How many retries are allowed.
     pub fn retries(&self) -> u32 {
         self.max_retries
+    }
+
+    /// The budget retries spend from.
+    pub(crate) fn retry_budget(&self) -> &RetryBudget {
+        &self.budget
     }
 
     /// The wait before retry number `retry` (1 for the first), with jitter.
@@ -96,14 +115,123 @@ impl RetryPolicy {
         }
         match retry_after(headers, now) {
             Some(wait) if wait > self.max_retry_after => None,
-            Some(wait) => Some(wait),
+            Some(wait) => Some(wait.max(self.initial_backoff)),
             None => Some(self.backoff(retry)),
         }
     }
 }
 
+/// How many retries the calls of one client may make together: a token bucket in the manner of
+/// the AWS SDKs' retry quota.
+///
+/// The bucket starts full. A retry takes `retry_cost` tokens (`timeout_cost` after a timeout,
+/// which ties up a connection longest); a call that finds too few is not retried and returns what
+/// it got. A call that succeeds puts back what its last retry took, or `refill` tokens if it
+/// needed none, up to `capacity`. While a server keeps failing, retries stop once the bucket is
+/// empty, and resume as calls succeed again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryBudget {
+    capacity: u32,
+    retry_cost: u32,
+    timeout_cost: u32,
+    refill: u32,
+}
+
+impl Default for RetryBudget {
+    /// 500 tokens, 5 per retry, 10 per retry after a timeout, 1 back per call that succeeds at
+    /// once: up to 100 retries in a burst, then about one retry for every five successes.
+    fn default() -> Self {
+        Self {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_cost: 10,
+            refill: 1,
+        }
+    }
+}
+
+impl RetryBudget {
+    /// No limit: every retry the [`RetryPolicy`] allows is made.
+    pub fn unlimited() -> Self {
+        Self {
+            capacity: 0,
+            retry_cost: 0,
+            timeout_cost: 0,
+            refill: 0,
+        }
+    }
+
+    /// The tokens the bucket holds when full, and at the start.
+    pub fn capacity(mut self, tokens: u32) -> Self {
+        self.capacity = tokens;
+        self
+    }
+
+    /// The tokens a retry takes after an error status or a connection failure.
+    pub fn retry_cost(mut self, tokens: u32) -> Self {
+        self.retry_cost = tokens;
+        self
+    }
+
+    /// The tokens a retry takes after a timeout.
+    pub fn timeout_cost(mut self, tokens: u32) -> Self {
+        self.timeout_cost = tokens;
+        self
+    }
+
+    /// The tokens a call that succeeds without a retry puts back.
+    pub fn refill(mut self, tokens: u32) -> Self {
+        self.refill = tokens;
+        self
+    }
+}
+
+/// The tokens left in one client's [`RetryBudget`], shared by its clones.
+#[derive(Debug)]
+pub(crate) struct RetryTokens {
+    budget: RetryBudget,
+    available: AtomicU32,
+}
+
+impl RetryTokens {
+    pub(crate) fn new(budget: RetryBudget) -> Self {
+        Self {
+            available: AtomicU32::new(budget.capacity),
+            budget,
+        }
+    }
+
+    /// Takes the cost of a retry after a timeout (`timeout`) or another failure; `None`, taking
+    /// nothing, when too few tokens are left.
+    pub(crate) fn take(&self, timeout: bool) -> Option<u32> {
+        let cost = if timeout {
+            self.budget.timeout_cost
+        } else {
+            self.budget.retry_cost
+        };
+        self.available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |available| {
+                available.checked_sub(cost)
+            })
+            .ok()
+            .map(|_| cost)
+    }
+
+    /// A call succeeded; `retry_cost` is what its last retry took, if it was retried.
+    pub(crate) fn succeeded(&self, retry_cost: Option<u32>) {
+        let tokens = retry_cost.unwrap_or(self.budget.refill);
+        let capacity = self.budget.capacity;
+        // An `Err` means the bucket is full already.
+        let _ = self
+            .available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |available| {
+                (available < capacity).then(|| available.saturating_add(tokens).min(capacity))
+            });
+    }
+}
+
 /// 429 and the 5xx statuses that say "try later"; 501 and 505 say the request can never work.
-fn retryable_status(status: StatusCode) -> bool {
+pub(crate) fn retryable_status(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
         || (status.is_server_error()
             && status != StatusCode::NOT_IMPLEMENTED
@@ -178,6 +306,11 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         assert_eq!(
+            policy.wait_after_status(unavailable, &with_retry_after("0"), 1, now),
+            Some(Duration::from_millis(100)),
+            "`Retry-After: 0` still waits the initial backoff"
+        );
+        assert_eq!(
             policy.wait_after_status(unavailable, &with_retry_after("61"), 1, now),
             None
         );
@@ -199,5 +332,37 @@ mod tests {
             waits.iter().any(|wait| *wait != waits[0]),
             "waits are jittered"
         );
+    }
+
+    #[test]
+    fn the_budget_allows_a_burst_then_refills_as_calls_succeed() {
+        let tokens = RetryTokens::new(RetryBudget::default().capacity(20));
+        let retries = std::iter::from_fn(|| tokens.take(false)).take(100).count();
+        assert_eq!(retries, 4, "20 tokens at 5 a retry");
+        assert_eq!(tokens.take(true), None);
+        for _ in 0..4 {
+            tokens.succeeded(None);
+        }
+        assert_eq!(
+            tokens.take(false),
+            None,
+            "four successes give back four tokens"
+        );
+        tokens.succeeded(None);
+        assert_eq!(tokens.take(false), Some(5));
+        tokens.succeeded(Some(5));
+        tokens.succeeded(Some(10));
+        tokens.succeeded(Some(10));
+        assert_eq!(
+            std::iter::from_fn(|| tokens.take(false)).take(100).count(),
+            4,
+            "never above capacity"
+        );
+    }
+
+    #[test]
+    fn an_unlimited_budget_never_runs_out() {
+        let tokens = RetryTokens::new(RetryBudget::unlimited());
+        assert!((0..10_000).all(|_| tokens.take(true).is_some()));
     }
 }

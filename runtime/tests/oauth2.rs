@@ -1,6 +1,8 @@
 //! The client-credentials grant against a local token endpoint: what is sent, when a token is
-//! reused or replaced, that concurrent callers share one token request, and that neither the
-//! client secret nor a token ever shows in Debug output or error messages.
+//! reused or replaced, that concurrent callers share one token request, that a failure is shared
+//! while the endpoint is left alone, and that neither the client secret nor a token ever shows
+//! in Debug output or error messages. (Endpoints that stall, refuse or flood are in
+//! `hostile_servers.rs`.)
 
 use client_runtime::{ClientCredentials, Secret, TokenCache, TokenError};
 use percent_encoding::percent_decode_str;
@@ -193,8 +195,8 @@ async fn a_fresh_token_is_reused() {
 
 #[tokio::test]
 async fn a_token_is_replaced_once_its_refresh_margin_is_reached() {
-    // Lifetime 1 s, so the margin is 0.5 s: reused at once, replaced after 0.6 s.
-    let server = token_endpoint(NumberedTokens::new(Some(1)), 2).await;
+    // Lifetime 2 s, so the margin is 1 s: reused at once, replaced after 1.1 s.
+    let server = token_endpoint(NumberedTokens::new(Some(2)), 2).await;
     let cache = TokenCache::new(credentials(&server));
     let http = http();
 
@@ -208,7 +210,7 @@ async fn a_token_is_replaced_once_its_refresh_margin_is_reached() {
     );
     assert_eq!(requests_received(&server).await, 1);
 
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(
         cache.token(&http).await.expect("a token").expose(),
         "token-2"
@@ -220,7 +222,7 @@ async fn an_expires_in_string_counts_as_a_lifetime() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token": "tok", "token_type": "bearer", "expires_in": "1"}),
+            json!({"access_token": "tok", "token_type": "bearer", "expires_in": "2"}),
         ))
         .expect(2)
         .mount(&server)
@@ -229,7 +231,7 @@ async fn an_expires_in_string_counts_as_a_lifetime() {
     let http = http();
 
     cache.token(&http).await.expect("a token");
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     cache.token(&http).await.expect("a token");
 }
 
@@ -253,9 +255,9 @@ async fn concurrent_callers_share_one_token_request() {
 }
 
 #[tokio::test]
-async fn a_cancelled_token_request_does_not_block_the_next_caller() {
+async fn a_cancelled_caller_leaves_its_token_request_to_the_next_one() {
     let responder = NumberedTokens::new(Some(3600)).delayed(Duration::from_millis(300));
-    let server = token_endpoint(responder, 2).await;
+    let server = token_endpoint(responder, 1).await;
     let cache = TokenCache::new(credentials(&server));
     let http = http();
 
@@ -263,7 +265,11 @@ async fn a_cancelled_token_request_does_not_block_the_next_caller() {
     let token = cache.token(&http).await.expect("a token");
 
     assert!(cancelled.is_err(), "the first caller gave up");
-    assert_eq!(token.expose(), "token-2");
+    assert_eq!(
+        token.expose(),
+        "token-1",
+        "the request under way is not sent again"
+    );
 }
 
 #[tokio::test]
@@ -434,7 +440,7 @@ async fn an_unreachable_endpoint_is_a_transport_error() {
 }
 
 #[tokio::test]
-async fn a_failed_token_request_is_retried_on_the_next_call() {
+async fn a_failed_token_request_is_shared_until_its_backoff_has_passed() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500))
@@ -454,12 +460,19 @@ async fn a_failed_token_request_is_retried_on_the_next_call() {
         .token(&http)
         .await
         .expect_err("the first request fails");
-    let token = cache.token(&http).await.expect("the second succeeds");
+    let again = cache
+        .token(&http)
+        .await
+        .expect_err("within the backoff, the same failure");
+    assert_eq!(requests_received(&server).await, 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let token = cache.token(&http).await.expect("after it, a new request");
 
     assert!(
         matches!(failure, TokenError::Rejected { .. }),
         "{failure:?}"
     );
+    assert_eq!(again.to_string(), failure.to_string());
     assert_eq!(token.expose(), "tok_after_failure");
 }
 
@@ -488,6 +501,7 @@ async fn a_failed_refresh_does_not_bring_back_the_rejected_token() {
         .refresh(&http, &rejected)
         .await
         .expect_err("the refresh fails");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let token = cache.token(&http).await.expect("a new token");
 
     assert_eq!(token.expose(), "tok_new");
