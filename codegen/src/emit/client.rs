@@ -144,13 +144,13 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
     let variable_arguments: Vec<TokenStream> = variables
         .iter()
         .map(|variable| {
-            let name = ident(&naming::value_name(&variable.name));
+            let name = ident(&variable.argument);
             quote!(#name: impl Into<String>)
         })
         .collect();
     let variable_settings = variables.iter().map(|variable| {
         let wire = &variable.name;
-        let name = ident(&naming::value_name(&variable.name));
+        let name = ident(&variable.argument);
         quote!(.server_variable(#wire, #name))
     });
     let mut new_lines = vec![if variables.is_empty() {
@@ -158,13 +158,14 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
     } else {
         let names: Vec<String> = variables
             .iter()
-            .map(|variable| format!("`{}`", naming::value_name(&variable.name)))
+            .map(|variable| format!("`{}`", variable.argument))
             .collect();
         format!(
             "A client for [`SERVER_URL`](crate::SERVER_URL) with its placeholders filled from {}",
             names.join(", ")
         )
     }];
+    let credential = ident(naming::CREDENTIAL_ARGUMENT);
     let (credential_argument, credential_value, generics) = if api.security_schemes.is_empty() {
         new_lines[0].push('.');
         (
@@ -175,8 +176,8 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
     } else {
         new_lines[0].push_str(", authenticating with `credential`.");
         (
-            Some(quote!(credential: C)),
-            quote!(credential),
+            Some(quote!(#credential: C)),
+            quote!(#credential),
             quote!(<C: client_runtime::Credential> Client<C>),
         )
     };
@@ -185,12 +186,12 @@ pub(crate) fn module(api: &Api, usage: &Usage<'_>, methods: TokenStream) -> Toke
             new_lines.push(String::new());
             new_lines.push(format!(
                 "`{}`: {}",
-                naming::value_name(&variable.name),
+                variable.argument,
                 docs::prose(description).join(" ")
             ));
         }
     }
-    let credential_passed = credential_argument.as_ref().map(|_| quote!(credential));
+    let credential_passed = credential_argument.as_ref().map(|_| quote!(#credential));
     let new_docs = docs::attributes(&new_lines);
     let constructor_arguments: Vec<&TokenStream> = variable_arguments
         .iter()

@@ -5,6 +5,7 @@ use super::docs;
 use super::rules;
 use super::types::Scope;
 use super::{gated, ident, partial_docs_allowance, type_tokens};
+use crate::model::naming;
 use crate::model::usage::{Usage, ValueKind};
 use crate::model::{
     Api, BodyEncoding, ErrorResponse, Idempotency, NextPage, Operation, Pagination, Parameter,
@@ -863,7 +864,7 @@ fn path_expression(operation: &Operation) -> TokenStream {
 }
 
 fn error_name(operation: &Operation) -> String {
-    format!("{}Error", operation.type_name)
+    naming::error_type_name(&operation.type_name)
 }
 
 fn error_enum(operation: &Operation) -> TokenStream {
@@ -1009,7 +1010,7 @@ fn success_arms(operation: &Operation) -> Vec<TokenStream> {
 }
 
 fn success_name(operation: &Operation) -> String {
-    format!("{}Success", operation.type_name)
+    naming::success_type_name(&operation.type_name)
 }
 
 /// The enum of success bodies, when the success statuses carry different ones.

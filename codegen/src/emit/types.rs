@@ -455,12 +455,11 @@ fn default_functions(fields: &[Field]) -> Vec<TokenStream> {
                     quote!(#value)
                 }
                 // The shortest text that reads back as the same `f32`: no excessive digits.
-                #[allow(clippy::cast_possible_truncation)]
-                Literal::Number(value) if field.ty == TypeRef::Float => {
-                    let value = proc_macro2::Literal::f32_unsuffixed(*value as f32);
+                Literal::Float(value) => {
+                    let value = proc_macro2::Literal::f32_unsuffixed(*value);
                     quote!(#value)
                 }
-                Literal::Number(value) => {
+                Literal::Double(value) => {
                     let value = proc_macro2::Literal::f64_unsuffixed(*value);
                     quote!(#value)
                 }

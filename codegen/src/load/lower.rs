@@ -27,9 +27,10 @@ const TYPE_BUILDER_NAMES: &[&str] = &["build", "additional_property"];
 pub(super) fn lower(document: &oa::OpenAPI) -> (Api, Vec<Diagnostic>) {
     let mut lowering = Lowering::new(document);
     lowering.lower_components();
+    // Before anything follows aliases (parameters, bodies, defaults, pagination), which must end.
+    let cycle_warnings = recursion::untie_alias_cycles(&mut lowering.types);
     let (mut operations, client_headers) = lowering.lower_operations();
-    // Cycles first: resolving a default follows aliases, which must end.
-    let cycle_warnings = recursion::break_cycles(&mut lowering.types);
+    recursion::box_recursive_edges(&mut lowering.types);
     let mut untyped: Vec<String> = lowering
         .degraded
         .iter()
@@ -774,52 +775,54 @@ impl<'a> Lowering<'a> {
         schema: &'a ReferenceOr<oa::Schema>,
         pointer: &Pointer,
     ) -> Option<(&'a oa::Schema, Pointer)> {
-        let mut current = (schema, pointer.clone());
-        for _ in 0..32 {
-            match current.0 {
-                ReferenceOr::Item(schema) => return Some((schema, current.1)),
-                ReferenceOr::Reference { reference } => {
-                    let Some(target) = component_schema_name(reference)
-                        .and_then(|name| self.components.get_key_value(name))
-                    else {
-                        self.error(
-                            &current.1,
-                            format!("`$ref: {reference}` points to no schema in this document"),
-                        );
-                        return None;
-                    };
-                    current = (
-                        target.1,
-                        Pointer::root()
-                            .join("components")
-                            .join("schemas")
-                            .join(target.0),
-                    );
-                }
+        match schema {
+            ReferenceOr::Item(schema) => Some((schema, pointer.clone())),
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema_reference(reference, pointer)
             }
         }
-        self.error(pointer, "`$ref` chain is cyclic or longer than 32 links");
-        None
     }
 
-    /// [`Self::resolve_schema`] for a property's schema.
+    /// [`Self::resolve_schema`] for a property's schema, which reports nothing: lowering the
+    /// property's type reports a reference that leads nowhere, or degrades it.
     fn resolve_boxed(
-        &mut self,
+        &self,
         schema: &'a ReferenceOr<Box<oa::Schema>>,
         pointer: &Pointer,
     ) -> Option<(&'a oa::Schema, Pointer)> {
         match schema {
             ReferenceOr::Item(schema) => Some((schema, pointer.clone())),
             ReferenceOr::Reference { reference } => {
-                let name = component_schema_name(reference)?;
-                let (name, target) = self.components.get_key_value(name)?;
-                let target_pointer = Pointer::root()
-                    .join("components")
-                    .join("schemas")
-                    .join(name);
-                self.resolve_schema(target, &target_pointer)
+                let components = &self.components;
+                resolve_reference(reference, pointer, "schemas", "schema", |name| {
+                    components.get(name).copied()
+                })
+                .ok()
             }
         }
+    }
+
+    fn resolve_schema_reference(
+        &mut self,
+        reference: &str,
+        pointer: &Pointer,
+    ) -> Option<(&'a oa::Schema, Pointer)> {
+        let components = &self.components;
+        let unresolved = match resolve_reference(reference, pointer, "schemas", "schema", |name| {
+            components.get(name).copied()
+        }) {
+            Ok(resolved) => return Some(resolved),
+            Err(unresolved) => unresolved,
+        };
+        // Schemas that are only references to each other are typed as any JSON value, with a
+        // warning of their own; what refers to them is not broken.
+        let severity = if unresolved.cyclic {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        self.report(severity, &unresolved.pointer, unresolved.reason);
+        None
     }
 
     /// The rules `schema` states. A `pattern` the `regex` crate cannot run (a look-around, a
@@ -915,34 +918,40 @@ impl<'a> Lowering<'a> {
     }
 
     fn named_kind(&self, name: &str) -> Option<&TypeKind> {
-        self.types
-            .iter()
-            .find(|def| def.name == name)
-            .map(|def| &def.kind)
+        self.type_def(name).map(|def| &def.kind)
+    }
+
+    fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|def| def.name == name)
+    }
+
+    /// `ty` with aliases seen through.
+    fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        ty.resolved(|name| self.type_def(name))
     }
 
     /// Whether `ty` is a string, number, boolean or enum, whose defaults can be written in Rust.
     fn is_scalar(&self, ty: &TypeRef) -> bool {
-        match ty {
+        match self.resolved(ty) {
             TypeRef::String
             | TypeRef::Boolean
             | TypeRef::Int32
             | TypeRef::Int64
             | TypeRef::Float
             | TypeRef::Double => true,
-            TypeRef::Named(name) => match self.named_kind(name) {
-                Some(TypeKind::Enum { .. } | TypeKind::IntegerEnum { .. }) => true,
-                Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
-                _ => false,
-            },
+            TypeRef::Named(name) => matches!(
+                self.named_kind(name),
+                Some(TypeKind::Enum { .. } | TypeKind::IntegerEnum { .. })
+            ),
             _ => false,
         }
     }
 
     /// `value` as a Rust literal of type `ty`, if it is one.
+    /// A number out of the type's range (`1e300` for a `float`, `2^40` for an `int32`) is none.
     fn literal(&self, ty: &TypeRef, value: &serde_json::Value) -> Option<Literal> {
         use serde_json::Value;
-        match (ty, value) {
+        match (self.resolved(ty), value) {
             (TypeRef::String, Value::String(text)) => Some(Literal::String(text.clone())),
             (TypeRef::Boolean, Value::Bool(flag)) => Some(Literal::Boolean(*flag)),
             (TypeRef::Int32, Value::Number(number)) => number
@@ -950,9 +959,17 @@ impl<'a> Lowering<'a> {
                 .filter(|value| i32::try_from(*value).is_ok())
                 .map(Literal::Integer),
             (TypeRef::Int64, Value::Number(number)) => number.as_i64().map(Literal::Integer),
-            (TypeRef::Float | TypeRef::Double, Value::Number(number)) => {
-                number.as_f64().map(Literal::Number)
-            }
+            // Narrowed on purpose: a value beyond `f32` becomes infinite and is refused.
+            #[allow(clippy::cast_possible_truncation)]
+            (TypeRef::Float, Value::Number(number)) => number
+                .as_f64()
+                .map(|value| value as f32)
+                .filter(|value| value.is_finite())
+                .map(Literal::Float),
+            (TypeRef::Double, Value::Number(number)) => number
+                .as_f64()
+                .filter(|value| value.is_finite())
+                .map(Literal::Double),
             (TypeRef::Named(name), _) => match self.named_kind(name)? {
                 TypeKind::Enum { variants } => variants
                     .iter()
@@ -968,7 +985,6 @@ impl<'a> Lowering<'a> {
                         ty: name.clone(),
                         variant: variant.name.clone(),
                     }),
-                TypeKind::Alias(inner) => self.literal(inner, value),
                 _ => None,
             },
             _ => None,
@@ -1005,7 +1021,10 @@ impl<'a> Lowering<'a> {
                     .clone()
                     .unwrap_or_else(|| synthesized_operation_id(method, path));
                 let name = method_names.claim(naming::value_name(&operation_id));
-                let type_name = operation_type_names.claim(naming::type_name(&operation_id));
+                let type_name = operation_type_names.claim_family(
+                    naming::type_name(&operation_id),
+                    naming::OPERATION_TYPE_SUFFIXES,
+                );
                 operations.push(self.lower_operation(
                     OperationSite {
                         path,
@@ -1232,9 +1251,9 @@ impl<'a> Lowering<'a> {
     ) -> Option<(&'a oa::Parameter, Pointer)> {
         let components = self.document.components.as_ref();
         resolve_component(parameter, pointer, "parameters", "parameter", |name| {
-            components.and_then(|c| c.parameters.get_key_value(name))
+            components.and_then(|c| c.parameters.get(name))
         })
-        .map_err(|(at, reason)| self.error(&at, reason))
+        .map_err(|unresolved| self.error(&unresolved.pointer, unresolved.reason))
         .ok()
     }
 
@@ -1246,12 +1265,12 @@ impl<'a> Lowering<'a> {
     ) -> Option<RequestBody> {
         let components = self.document.components.as_ref();
         let resolved = resolve_component(body, pointer, "requestBodies", "request body", |name| {
-            components.and_then(|c| c.request_bodies.get_key_value(name))
+            components.and_then(|c| c.request_bodies.get(name))
         });
         let (body, body_pointer) = match resolved {
             Ok(resolved) => resolved,
-            Err((at, reason)) => {
-                self.error(&at, reason);
+            Err(unresolved) => {
+                self.error(&unresolved.pointer, unresolved.reason);
                 return None;
             }
         };
@@ -1308,13 +1327,11 @@ impl<'a> Lowering<'a> {
     /// Whether a value of `ty` is an object whose properties can each become a part: a struct,
     /// a map or a free-form object.
     fn is_object_like(&self, ty: &TypeRef) -> bool {
-        match ty {
+        match self.resolved(ty) {
             TypeRef::Map(_) | TypeRef::JsonObject => true,
-            TypeRef::Named(name) => match self.named_kind(name) {
-                Some(TypeKind::Struct { .. }) => true,
-                Some(TypeKind::Alias(target)) => self.is_object_like(&target.clone()),
-                _ => false,
-            },
+            TypeRef::Named(name) => {
+                matches!(self.named_kind(name), Some(TypeKind::Struct { .. }))
+            }
             _ => false,
         }
     }
@@ -1359,12 +1376,12 @@ impl<'a> Lowering<'a> {
                 &response_pointer,
                 "responses",
                 "response",
-                |name| components.and_then(|c| c.responses.get_key_value(name)),
+                |name| components.and_then(|c| c.responses.get(name)),
             );
             let (response, resolved_pointer) = match resolved {
                 Ok(resolved) => resolved,
-                Err((at, reason)) => {
-                    self.error(&at, reason);
+                Err(unresolved) => {
+                    self.error(&unresolved.pointer, unresolved.reason);
                     continue;
                 }
             };
@@ -1812,6 +1829,9 @@ fn with_defaults(server: &Server) -> String {
 }
 
 fn lower_server(server: &oa::Server) -> Server {
+    // `Client::new` takes the variables and then the credential.
+    let mut arguments = Namespace::new();
+    arguments.claim(naming::CREDENTIAL_ARGUMENT.to_owned());
     Server {
         url: server.url.clone(),
         description: non_empty(&server.description),
@@ -1821,6 +1841,7 @@ fn lower_server(server: &oa::Server) -> Server {
             .flatten()
             .map(|(name, variable)| ServerVariable {
                 name: name.clone(),
+                argument: arguments.claim(naming::value_name(name)),
                 default: variable.default.clone(),
                 description: non_empty(&variable.description),
             })
@@ -1841,10 +1862,79 @@ fn component_schema_name(reference: &str) -> Option<&str> {
         .filter(|name| !name.contains('/'))
 }
 
+/// How many `$ref`s a chain may follow before it is taken for a cycle.
+const MAX_REFERENCE_CHAIN: usize = 32;
+
 /// Follows `$ref`s from `item` (at `pointer`) through `components.<section>`, which holds `what`
 /// (e.g. "response"). Returns the item with its own pointer (a component's, once a reference is
 /// followed), so that what is found inside it is named where it is written; or the pointer of the
 /// link that leads nowhere, and why.
+fn resolve_component<'a, T>(
+    item: &'a ReferenceOr<T>,
+    pointer: &Pointer,
+    section: &str,
+    what: &str,
+    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+) -> Result<(&'a T, Pointer), Unresolved> {
+    match item {
+        ReferenceOr::Item(item) => Ok((item, pointer.clone())),
+        ReferenceOr::Reference { reference } => {
+            resolve_reference(reference, pointer, section, what, lookup)
+        }
+    }
+}
+
+/// The one resolver of `$ref` chains, for every kind of component: follows `reference` (written
+/// at `pointer`) through `components.<section>` for at most [`MAX_REFERENCE_CHAIN`] links, so a
+/// cycle is an error at the reference rather than a loop.
+fn resolve_reference<'a, T>(
+    reference: &str,
+    pointer: &Pointer,
+    section: &str,
+    what: &str,
+    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+) -> Result<(&'a T, Pointer), Unresolved> {
+    let mut reference = reference;
+    let mut at = pointer.clone();
+    for _ in 0..MAX_REFERENCE_CHAIN {
+        let target =
+            Pointer::parse_local(reference).and_then(|segments| match segments.as_slice() {
+                [components, kind, name] if components == "components" && kind == section => {
+                    lookup(name).map(|target| (name.clone(), target))
+                }
+                _ => None,
+            });
+        let Some((name, target)) = target else {
+            return Err(Unresolved {
+                pointer: at,
+                reason: format!("`$ref: {reference}` points to no {what} in this document"),
+                cyclic: false,
+            });
+        };
+        at = Pointer::root().join("components").join(section).join(&name);
+        match target {
+            ReferenceOr::Item(item) => return Ok((item, at)),
+            ReferenceOr::Reference { reference: next } => reference = next,
+        }
+    }
+    Err(Unresolved {
+        pointer: pointer.clone(),
+        reason: format!(
+            "`$ref` chain of {what}s is cyclic or longer than {MAX_REFERENCE_CHAIN} links"
+        ),
+        cyclic: true,
+    })
+}
+
+/// Why a `$ref` chain could not be followed.
+struct Unresolved {
+    /// The reference that leads nowhere, or the start of a chain that does not end.
+    pointer: Pointer,
+    reason: String,
+    /// Whether the chain goes round (or on past the bound) rather than breaking off.
+    cyclic: bool,
+}
+
 /// Whether an `allOf` part only annotates, as `{description: …}` does: no type, no keyword that
 /// shapes or constrains a value.
 fn only_annotates(part: &ReferenceOr<oa::Schema>) -> bool {
@@ -1856,43 +1946,6 @@ fn only_annotates(part: &ReferenceOr<oa::Schema>) -> bool {
                 && schema.schema_data.discriminator.is_none()
         }
     }
-}
-
-fn resolve_component<'a, T>(
-    item: &'a ReferenceOr<T>,
-    pointer: &Pointer,
-    section: &str,
-    what: &str,
-    lookup: impl Fn(&str) -> Option<(&'a String, &'a ReferenceOr<T>)>,
-) -> Result<(&'a T, Pointer), (Pointer, String)> {
-    let mut current = (item, pointer.clone());
-    for _ in 0..32 {
-        match current.0 {
-            ReferenceOr::Item(item) => return Ok((item, current.1)),
-            ReferenceOr::Reference { reference } => {
-                let target = Pointer::parse_local(reference).and_then(|segments| {
-                    match segments.as_slice() {
-                        [components, kind, name]
-                            if components == "components" && kind == section =>
-                        {
-                            lookup(name)
-                        }
-                        _ => None,
-                    }
-                });
-                let Some((name, target)) = target else {
-                    let reason = format!("`$ref` {reference} points to no {what} in this document");
-                    return Err((current.1, reason));
-                };
-                current = (
-                    target,
-                    Pointer::root().join("components").join(section).join(name),
-                );
-            }
-        }
-    }
-    let reason = format!("`$ref` chain of {what}s is cyclic or longer than 32 links");
-    Err((pointer.clone(), reason))
 }
 
 /// What a call returns on success: the one body every success status shares, or one variant
@@ -2124,6 +2177,79 @@ components:
             errors[0].message.contains("cyclic"),
             "{}",
             errors[0].message
+        );
+    }
+
+    #[test]
+    fn schemas_that_are_only_references_to_each_other_become_json_with_a_warning() {
+        let loaded = load(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: filter, in: query, schema: {$ref: '#/components/schemas/A'}}
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/B'}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    A: {$ref: '#/components/schemas/B'}
+    B: {$ref: '#/components/schemas/A'}
+"##,
+        )
+        .expect("a cycle of aliases is a warning, not a failure");
+        let pointers: Vec<&str> = loaded.warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/paths/~1a/get/parameters/0/schema",
+                "#/paths/~1a/get/requestBody/content/application~1json/schema",
+                "#/components/schemas/A",
+                "#/components/schemas/B"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_default_beyond_the_range_of_its_type_is_not_applied() {
+        let loaded = load(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Reading'}
+components:
+  schemas:
+    Reading:
+      type: object
+      properties:
+        ratio: {type: number, format: float, default: 1e300}
+        count: {type: integer, format: int32, default: 4294967296}
+        total: {type: integer, format: int64, default: 1e20}
+"##,
+        )
+        .expect("loads");
+        let warned: Vec<&str> = loaded.warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(
+            warned,
+            [
+                "#/components/schemas/Reading/properties/ratio/default",
+                "#/components/schemas/Reading/properties/count/default",
+                "#/components/schemas/Reading/properties/total/default",
+            ]
         );
     }
 }

@@ -66,6 +66,9 @@ pub struct Server {
 pub struct ServerVariable {
     /// The placeholder's name.
     pub name: String,
+    /// The argument of `Client::new` that gives its value (snake_case), unique among the
+    /// server's variables and the credential argument.
+    pub argument: String,
     /// The value used when none is given.
     pub default: String,
     /// What the document says of it.
@@ -218,10 +221,12 @@ pub struct Field {
 pub enum Literal {
     /// A boolean.
     Boolean(bool),
-    /// An integer.
+    /// An integer, within the range of the field's integer type.
     Integer(i64),
-    /// A number.
-    Number(f64),
+    /// A finite `float`.
+    Float(f32),
+    /// A finite `double`.
+    Double(f64),
     /// A string.
     String(String),
     /// A variant of a generated enum.
@@ -335,6 +340,25 @@ impl TypeRef {
     /// Whether `test` holds for this type or any type it holds, at any depth.
     pub fn any(&self, test: &impl Fn(&TypeRef) -> bool) -> bool {
         test(self) || self.inner().is_some_and(|inner| inner.any(test))
+    }
+
+    /// This type with aliases and the boxes recursion adds seen through, named types looked up
+    /// with `def`: what a value of it is. Lowering unties alias cycles first
+    /// ([`recursion::untie_alias_cycles`]), so every chain ends; the walk is bounded all the same,
+    /// and a longer chain stops where the bound is reached.
+    pub fn resolved<'t>(&'t self, def: impl Fn(&str) -> Option<&'t TypeDef>) -> &'t TypeRef {
+        let mut current = self;
+        for _ in 0..64 {
+            current = match current {
+                Self::Boxed(inner) => inner,
+                Self::Named(name) => match def(name).map(|def| &def.kind) {
+                    Some(TypeKind::Alias(target)) => target,
+                    _ => return current,
+                },
+                _ => return current,
+            };
+        }
+        current
     }
 
     /// The named type this type is or holds, at any depth (a type holds at most one).

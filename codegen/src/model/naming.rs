@@ -129,6 +129,23 @@ pub fn status_variant_name(code: u16) -> String {
     reason.to_owned()
 }
 
+/// The argument of `Client::new` that takes the credential, after the server's variables.
+pub const CREDENTIAL_ARGUMENT: &str = "credential";
+
+/// The suffixes of the types an operation's type name is the stem of, in the `operations`
+/// module: its error enum and its success enum.
+pub const OPERATION_TYPE_SUFFIXES: &[&str] = &["Error", "Success"];
+
+/// The name of an operation's error enum, claimed with its type name.
+pub fn error_type_name(operation_type: &str) -> String {
+    format!("{operation_type}Error")
+}
+
+/// The name of an operation's success enum, claimed with its type name.
+pub fn success_type_name(operation_type: &str) -> String {
+    format!("{operation_type}Success")
+}
+
 /// Hands out names unique within one scope (a module's types, a struct's fields, an enum's variants).
 ///
 /// A name already taken gets the smallest numeric suffix that frees it (`Customer2`, `user_id_2`), so
@@ -160,6 +177,31 @@ impl Namespace {
             .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
         self.taken.insert(unique.clone());
         unique
+    }
+
+    /// Returns `name` (or `name` with the smallest suffix that frees them all) such that it and
+    /// each name made by appending one of `suffixes` are free, and takes them all: a request
+    /// builder `GetPet` with its `GetPetError` can then never meet an operation `getPetError`.
+    pub fn claim_family(&mut self, name: String, suffixes: &[&str]) -> String {
+        let free = |taken: &BTreeSet<String>, stem: &str| {
+            !taken.contains(stem)
+                && suffixes
+                    .iter()
+                    .all(|suffix| !taken.contains(&format!("{stem}{suffix}")))
+        };
+        let stem = if free(&self.taken, &name) {
+            name
+        } else {
+            (2..)
+                .map(|n| format!("{name}{n}"))
+                .find(|candidate| free(&self.taken, candidate))
+                .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"))
+        };
+        for suffix in suffixes {
+            self.taken.insert(format!("{stem}{suffix}"));
+        }
+        self.taken.insert(stem.clone());
+        stem
     }
 
     /// Whether `name` is taken.
@@ -224,6 +266,26 @@ mod tests {
         let second = fields.claim(value_name("user_id"));
         assert_eq!(first, "user_id");
         assert_eq!(second, "user_id_2");
+    }
+
+    #[test]
+    fn a_derived_name_never_meets_another_operation() {
+        let mut operations = Namespace::new();
+        let get_pet = operations.claim_family(type_name("getPet"), OPERATION_TYPE_SUFFIXES);
+        let get_pet_error =
+            operations.claim_family(type_name("getPetError"), OPERATION_TYPE_SUFFIXES);
+        assert_eq!(get_pet, "GetPet");
+        assert_eq!(error_type_name(&get_pet), "GetPetError");
+        assert_eq!(get_pet_error, "GetPetError2");
+        let mut reversed = Namespace::new();
+        assert_eq!(
+            reversed.claim_family(type_name("getPetSuccess"), OPERATION_TYPE_SUFFIXES),
+            "GetPetSuccess"
+        );
+        assert_eq!(
+            reversed.claim_family(type_name("getPet"), OPERATION_TYPE_SUFFIXES),
+            "GetPet2"
+        );
     }
 
     #[test]

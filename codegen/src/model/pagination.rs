@@ -85,13 +85,13 @@ fn find_next(
 }
 
 /// The fields of the struct `ty` names, through aliases.
-fn struct_fields<'t>(ty: &TypeRef, types: &'t [TypeDef]) -> Option<&'t [super::Field]> {
-    let TypeRef::Named(name) = ty else {
+fn struct_fields<'t>(ty: &'t TypeRef, types: &'t [TypeDef]) -> Option<&'t [super::Field]> {
+    let def_of = |name: &str| types.iter().find(|def| def.name == name);
+    let TypeRef::Named(name) = ty.resolved(def_of) else {
         return None;
     };
-    match &types.iter().find(|def| def.name == *name)?.kind {
+    match &def_of(name)?.kind {
         TypeKind::Struct { fields, .. } => Some(fields),
-        TypeKind::Alias(target) => struct_fields(target, types),
         _ => None,
     }
 }

@@ -8,15 +8,6 @@
 use super::{Diagnostic, Severity, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Boxes what makes a type contain itself, and retypes aliases that are defined only in terms of
-/// themselves (`type A = Vec<A>` is not valid Rust) as any JSON value, with a warning each (whose
-/// pointer is the alias's schema).
-pub fn break_cycles(types: &mut [TypeDef]) -> Vec<Diagnostic> {
-    let diagnostics = untie_alias_cycles(types);
-    box_recursive_edges(types);
-    diagnostics
-}
-
 /// Named types a value of `ty` holds inline (not behind `Vec`, map or `Box`).
 fn inline_names<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
     match ty {
@@ -47,7 +38,12 @@ fn inline_edges(def: &TypeDef) -> Vec<&str> {
     out
 }
 
-fn untie_alias_cycles(types: &mut [TypeDef]) -> Vec<Diagnostic> {
+/// Retypes aliases that are defined only in terms of themselves (`A: {$ref: B}` with
+/// `B: {$ref: A}`, or `type A = Vec<A>`, which is not valid Rust) as any JSON value, with a
+/// warning each (whose pointer is the alias's schema). Afterwards every chain of aliases ends,
+/// which is what lets [`TypeRef::resolved`](super::TypeRef::resolved), and everything that looks
+/// through aliases, terminate.
+pub fn untie_alias_cycles(types: &mut [TypeDef]) -> Vec<Diagnostic> {
     let aliases: BTreeMap<String, Vec<String>> = types
         .iter()
         .filter_map(|def| match &def.kind {
@@ -101,7 +97,8 @@ fn reaches(edges: &BTreeMap<String, Vec<String>>, from: &str, target: &str) -> b
     false
 }
 
-fn box_recursive_edges(types: &mut [TypeDef]) {
+/// Boxes what makes a type contain itself by value.
+pub fn box_recursive_edges(types: &mut [TypeDef]) {
     let index: BTreeMap<&str, usize> = types
         .iter()
         .enumerate()
@@ -283,7 +280,8 @@ mod tests {
                 field("children", TypeRef::List(Box::new(named("Node")))),
             ],
         )];
-        assert!(break_cycles(&mut types).is_empty());
+        assert!(untie_alias_cycles(&mut types).is_empty());
+        box_recursive_edges(&mut types);
         assert_eq!(
             field_types(&types[0]),
             vec![
@@ -300,7 +298,7 @@ mod tests {
             structure("Company", vec![field("owner", named("Person"))]),
             structure("Office", vec![field("company", named("Company"))]),
         ];
-        break_cycles(&mut types);
+        box_recursive_edges(&mut types);
         assert_eq!(
             field_types(&types[0]),
             vec![TypeRef::Boxed(Box::new(named("Company")))]
@@ -317,7 +315,7 @@ mod tests {
             kind: TypeKind::Alias(TypeRef::List(Box::new(named("Tree")))),
             pointer: "#/components/schemas/Tree".to_owned(),
         }];
-        let diagnostics = break_cycles(&mut types);
+        let diagnostics = untie_alias_cycles(&mut types);
         assert_eq!(types[0].kind, TypeKind::Alias(TypeRef::Json));
         assert_eq!(diagnostics[0].pointer, "#/components/schemas/Tree");
     }

@@ -88,18 +88,7 @@ impl<'a> Usage<'a> {
     where
         'a: 't,
     {
-        let mut current = ty;
-        for _ in 0..64 {
-            current = match current {
-                TypeRef::Boxed(inner) => inner,
-                TypeRef::Named(name) => match self.def(name).map(|def| &def.kind) {
-                    Some(TypeKind::Alias(target)) => target,
-                    _ => return current,
-                },
-                _ => return current,
-            };
-        }
-        current
+        ty.resolved(|name| self.def(name))
     }
 
     /// What kind of value `ty` holds.
@@ -128,14 +117,8 @@ impl<'a> Usage<'a> {
 
     /// Whether a value of `ty` holds a value of a checked type.
     pub fn holds_checked(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Named(name) => {
-                self.checked.contains(name)
-                    || matches!(
-                        self.def(name).map(|def| &def.kind),
-                        Some(TypeKind::Alias(target)) if self.holds_checked(target)
-                    )
-            }
+        match self.resolve(ty) {
+            TypeRef::Named(name) => self.checked.contains(name),
             other => other.inner().is_some_and(|inner| self.holds_checked(inner)),
         }
     }
