@@ -1,5 +1,6 @@
-//! The generator's output, pinned: one snapshot per fixture (each exercising one feature) and one
-//! per captured spec. Review changes with `cargo insta review`.
+//! The generator's output, pinned: one snapshot per fixture (each exercising one feature), one
+//! per captured spec, and the error of each document it must refuse (`refused/`). Review changes
+//! with `cargo insta review`.
 
 use codegen::{ManifestOptions, Target};
 use std::path::Path;
@@ -49,6 +50,42 @@ fn fixture_output() {
         settings.set_omit_expression(true);
         settings.set_prepend_module_to_snapshot(false);
         settings.bind(|| insta::assert_snapshot!(generated_text(path, &name)));
+    });
+}
+
+/// Documents the generator must refuse, each with an error that names its nodes.
+#[test]
+fn refused_output() {
+    insta::glob!("refused/*.yaml", |path| {
+        let text = std::fs::read_to_string(path).expect("spec is readable");
+        let target = Target {
+            spec_label: "refused".to_owned(),
+            command: "snapshot".to_owned(),
+            manifest: ManifestOptions {
+                package: "refused".to_owned(),
+                runtime_path: "../../runtime".to_owned(),
+                standalone: false,
+                examples: Vec::new(),
+            },
+        };
+        let error = match codegen::generate(&text, &target) {
+            Ok(_) => panic!("{} generated a crate", path.display()),
+            // Every problem found, not only the first the message names.
+            Err(codegen::GenerateError::Load(codegen::LoadError::Invalid(diagnostics))) => {
+                diagnostics.iter().map(|d| format!("{d}\n")).collect()
+            }
+            Err(error) => error.to_string(),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut settings = insta::Settings::clone_current();
+        settings.set_omit_expression(true);
+        settings.set_prepend_module_to_snapshot(false);
+        // The file's name even while it is the only one (a glob of one names nothing).
+        settings.set_snapshot_suffix(name);
+        settings.bind(|| insta::assert_snapshot!(error));
     });
 }
 

@@ -1346,7 +1346,9 @@ fn run_case(specs: &[Value], case: &Case, tally: &mut Tally) -> Result<(), Strin
                     tally.invalid += 1;
                     diagnostics.iter().map(|d| d.pointer.as_str()).collect()
                 }
-                GenerateError::Load(LoadError::Syntax(_)) | GenerateError::Format(_) => {
+                GenerateError::Load(LoadError::Syntax(_))
+                | GenerateError::Format(_)
+                | GenerateError::PackageName(_) => {
                     return Err(format!(
                         "{}\nan error without a pointer: {}",
                         context(),

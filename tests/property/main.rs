@@ -431,6 +431,84 @@ fn every_fixture_generates_a_crate_that_compiles_without_warnings() {
     assert!(problems.is_empty(), "{problems}");
 }
 
+/// The first wall against doc text that runs as code is how docs are written: no doc comment of a
+/// generated crate holds a block rustdoc would compile. (The second, `doctest = false` in the
+/// generated manifest, is taken down here.) Every fixture crate, the hostile ones among them, is
+/// copied into one workspace with doctests on, and rustdoc must find no test at all.
+#[test]
+fn no_doc_comment_of_a_fixture_crate_is_a_doctest() {
+    let setup = setup();
+    harness(setup);
+    let root = xtask::project_root();
+    let workspace = root.join("target").join("property").join("doctests");
+    let mut members = Vec::new();
+    for spec in setup.specs.iter().filter(|spec| spec.fixture) {
+        let copy = workspace.join(&spec.package);
+        let manifest = std::fs::read_to_string(spec.crate_dir.join("Cargo.toml"))
+            .unwrap_or_else(|error| panic!("{}: {error}", spec.crate_dir.display()));
+        assert!(
+            manifest.contains("\n[lib]\ndoctest = false\n"),
+            "{}: doctests are not off",
+            spec.package
+        );
+        let manifest = manifest
+            .replace("\n[lib]\ndoctest = false\n", "\n[lib]\ndoctest = true\n")
+            .replace("\n[workspace]\n", "\n");
+        write_if_changed(&copy.join("Cargo.toml"), &manifest);
+        let sources = std::fs::read_dir(spec.crate_dir.join("src")).expect("generated sources");
+        for source in sources.flatten() {
+            let text = std::fs::read_to_string(source.path()).expect("a generated source");
+            write_if_changed(&copy.join("src").join(source.file_name()), &text);
+        }
+        members.push(format!("{:?}", spec.package));
+    }
+    write_if_changed(
+        &workspace.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    );
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("the lock file");
+    write_if_changed(&workspace.join("Cargo.lock"), &lock);
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "test",
+            "--doc",
+            "--offline",
+            "--workspace",
+            "--manifest-path",
+        ])
+        .arg(workspace.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &setup.target_dir)
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}{stdout}");
+    let results: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("test result:"))
+        .collect();
+    assert_eq!(results.len(), members.len(), "{stdout}");
+    for result in results {
+        assert!(
+            result.starts_with("test result: ok. 0 passed; 0 failed"),
+            "{stdout}"
+        );
+    }
+    note(&format!(
+        "rustdoc found no doctest in {} fixture crates",
+        members.len()
+    ));
+}
+
+/// Writes `text` to `path` unless it is there already, so cargo does not rebuild.
+fn write_if_changed(path: &Path, text: &str) {
+    xtask::ensure_file_contents(path, text, xtask::Mode::Write, &mut Default::default())
+        .unwrap_or_else(|error| panic!("{error}"));
+}
+
 /// A big API's crate is split by tag into cargo features; each must build alone, and so must the
 /// crate with none of them (its untagged operations and shared types).
 #[test]

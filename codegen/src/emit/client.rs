@@ -46,7 +46,7 @@ pub(crate) fn lib(api: &Api, usage: &Usage<'_>) -> TokenStream {
             continue;
         }
         lines.push(String::new());
-        lines.push(format!("## {}", docs::inline_code(&tag.name)));
+        lines.push(format!("## {}", docs::inline_prose(&tag.name)));
         if let Some(description) = &tag.description {
             lines.push(String::new());
             lines.extend(docs::prose(description));
@@ -69,16 +69,9 @@ pub(crate) fn lib(api: &Api, usage: &Usage<'_>) -> TokenStream {
          [`types`] holds every schema and [`operations`] the builders and their error types."
             .to_owned(),
     );
-    let attributes = lines.iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
+    let attributes = docs::inner_attributes(&lines);
     quote! {
-        #(#attributes)*
+        #attributes
 
         // Generated modules are formatted by the generator, not by rustfmt. Numbers come from the
         // spec as written (a bound of 3.14 is not π), and a type's size follows the API's shapes.
@@ -371,8 +364,8 @@ fn server_url(api: &Api) -> (String, Vec<String>) {
     };
     let mut lines = vec![if server.variables.is_empty() {
         format!(
-            "The server the API description lists first: <{}>.",
-            server.url
+            "The server the API description lists first: {}.",
+            docs::url(&server.url)
         )
     } else {
         format!(

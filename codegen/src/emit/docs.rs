@@ -8,18 +8,90 @@
 use crate::model::{Constraints, Docs};
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::borrow::Cow;
 
-/// Doc attributes for `lines`, one attribute per line.
+/// Doc attributes for `lines`, one attribute per line, checked by [`safe`].
 pub(crate) fn attributes(lines: &[String]) -> TokenStream {
-    let attributes = lines.iter().map(|line| {
-        let line = if line.is_empty() {
+    let lines = safe(lines);
+    let attributes = padded(&lines).map(|line| quote!(#[doc = #line]));
+    quote!(#(#attributes)*)
+}
+
+/// Inner doc attributes (`//!`) for `lines`, such as a crate root's, checked by [`safe`].
+pub(crate) fn inner_attributes(lines: &[String]) -> TokenStream {
+    let lines = safe(lines);
+    let attributes = padded(&lines).map(|line| quote!(#![doc = #line]));
+    quote!(#(#attributes)*)
+}
+
+/// Each line with the space `///` is followed by, but for empty ones.
+fn padded(lines: &[String]) -> impl Iterator<Item = String> + '_ {
+    lines.iter().map(|line| {
+        if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#attributes)*)
+        }
+    })
+}
+
+/// The one check every doc comment passes: parsed as rustdoc parses it, it may hold no code block
+/// but the `text` fences [`sanitize`] writes, so nothing from a document is ever compiled or run
+/// as a doctest, however its prose was made to confuse the line-by-line rules above. Docs that
+/// fail are flattened ([`flattened`]): every line unindented, runs of spaces cut to one, fences
+/// escaped, so that no block of code can form.
+fn safe(lines: &[String]) -> Cow<'_, [String]> {
+    if !may_hold_code(lines) || !holds_code(lines) {
+        return Cow::Borrowed(lines);
+    }
+    let flat = flattened(lines);
+    if holds_code(&flat) {
+        // Unreachable by construction; the item still gets docs, and nothing runs.
+        return Cow::Owned(vec![
+            "The API description's text for this item is left out: it could not be shown safely."
+                .to_owned(),
+        ]);
+    }
+    Cow::Owned(flat)
+}
+
+/// Whether a code block could form at all: a fence needs three backticks or tildes, an
+/// indented block four columns of indentation.
+fn may_hold_code(lines: &[String]) -> bool {
+    lines.iter().any(|line| {
+        line.contains("```") || line.contains("~~~") || line.contains("    ") || line.contains('\t')
+    })
+}
+
+/// Whether rustdoc would see a code block in `lines` other than a `text` fence.
+fn holds_code(lines: &[String]) -> bool {
+    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+    // The extensions rustdoc turns on; footnotes and tables are containers too.
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let text = lines.join("\n");
+    Parser::new_ext(&text, options).any(|event| match event {
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => info.as_ref() != "text",
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => true,
+        _ => false,
+    })
+}
+
+/// `lines` with no structure left that could hold code: each one's runs of whitespace cut to a
+/// single space, leading ones dropped, runs of three or more backticks or tildes escaped, and
+/// everything escaped as prose is.
+fn flattened(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| {
+            let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            let escaped = escape_prose(&collapsed.replace('`', "'"));
+            escaped.replace("~~~", "\\~\\~\\~")
+        })
+        .collect()
 }
 
 /// The lines documenting an item: summary, description, then `extra` paragraphs.
@@ -116,50 +188,199 @@ fn plural(count: u64) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// Text fit to sit between single backticks: backticks and line breaks removed.
+/// Text fit to sit between single backticks: backticks and line breaks removed, and nothing a doc
+/// comment cannot hold.
 pub(crate) fn inline_code(text: &str) -> String {
-    text.replace('`', "'").replace(['\r', '\n'], " ")
+    one_line(text).replace('`', "'")
+}
+
+/// A URL from the document as a link (`<https://…>`) when it can be one, or else as code: an
+/// autolink ends at a space or `>`, and what followed would be read as prose or HTML.
+pub(crate) fn url(text: &str) -> String {
+    let linkable = (text.starts_with("https://") || text.starts_with("http://"))
+        && !text.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '`') || is_unwritable(c)
+        });
+    if linkable {
+        format!("<{text}>")
+    } else {
+        format!("`{}`", inline_code(text))
+    }
+}
+
+/// `text` on one line (line breaks as spaces), without what a comment cannot hold.
+pub(crate) fn one_line(text: &str) -> String {
+    writable(text).replace('\n', " ")
+}
+
+/// Whether `c` may not be written into a doc comment: a control character other than a tab or a
+/// line break (rustc refuses a bare carriage return, TOML and terminals others), or a
+/// bidirectional control, which rustc's deny-by-default `text_direction_codepoint_in_comment`
+/// refuses because it makes text read differently from how it compiles.
+fn is_unwritable(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
+}
+
+/// `text` with line breaks as `\n` and without the characters of [`is_unwritable`].
+pub(crate) fn writable(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !is_unwritable(*c))
+        .collect()
 }
 
 /// Splits prose into doc lines that rustdoc renders without warnings and never runs as tests.
+///
+/// Line by line, each line's leading containers (block quote markers, list markers and the
+/// spaces between them) are kept with every run of spaces cut to at most three, so no line is
+/// indented enough to start an indented code block, which rustdoc would compile. A fence of any
+/// length, of backticks or tildes, is kept with its length and labelled `text`, whatever its info
+/// string said; one left open is closed. Inside a fence lines are kept as written; elsewhere they
+/// are escaped ([`escape_prose`]). [`attributes`] checks the result once more.
 fn sanitize(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
-    let mut in_fence = false;
-    for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
-        let trimmed = raw.trim();
-        if let Some(info) = trimmed.strip_prefix("```") {
-            if in_fence {
-                lines.push("```".to_owned());
+    let mut open: Option<Fence> = None;
+    for raw in writable(text).lines() {
+        if let Some(fence) = &open {
+            if fence.is_closed_by(raw) {
+                lines.push(format!("{}{}", fence.continuation, fence.marker()));
+                open = None;
             } else {
-                // A fence without a language, or marked Rust, would be compiled as a doctest.
-                let info = info.trim();
-                let info = if info.is_empty() || info.starts_with("rust") {
-                    "text"
-                } else {
-                    info
-                };
-                lines.push(format!("```{info}"));
+                lines.push(raw.trim_end().to_owned());
             }
-            in_fence = !in_fence;
             continue;
         }
-        if in_fence {
-            lines.push(raw.trim_end().to_owned());
-        } else {
-            // Four spaces of indentation would make an indented code block, which rustdoc runs as a
-            // doctest; up to three keep list continuations attached to their item.
-            let indent = raw.len() - raw.trim_start().len();
-            lines.push(format!(
-                "{}{}",
-                " ".repeat(indent.min(3)),
-                escape_prose(trimmed)
-            ));
+        let (zone, rest) = split_containers(raw);
+        let zone = cut_indentation(zone);
+        match Fence::opened_by(rest, &zone) {
+            Some(fence) => {
+                lines.push(format!("{zone}{}text", fence.marker()));
+                open = Some(fence);
+            }
+            None => lines.push(
+                format!("{zone}{}", escape_prose(rest.trim()))
+                    .trim_end()
+                    .to_owned(),
+            ),
         }
     }
-    if in_fence {
-        lines.push("```".to_owned());
+    if let Some(fence) = open {
+        lines.push(format!("{}{}", fence.continuation, fence.marker()));
     }
     lines
+}
+
+/// A fenced code block being read: what closes it, and the prefix its lines continue with.
+struct Fence {
+    character: char,
+    length: usize,
+    /// The block quote markers it sits in.
+    quotes: usize,
+    /// The opening line's containers, list markers turned into spaces: `> ` or `  `.
+    continuation: String,
+}
+
+impl Fence {
+    /// The fence `rest` (a line after its containers `zone`) opens: three or more backticks or
+    /// tildes; a backtick fence's info string may hold no backtick (it is inline code then).
+    fn opened_by(rest: &str, zone: &str) -> Option<Self> {
+        let rest = rest.trim_start();
+        let character = rest.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let length = rest.chars().take_while(|c| *c == character).count();
+        let info = &rest[length..];
+        if length < 3 || (character == '`' && info.contains('`')) {
+            return None;
+        }
+        let continuation = zone
+            .chars()
+            .map(|c| if c == '>' { '>' } else { ' ' })
+            .collect();
+        Some(Self {
+            character,
+            length,
+            quotes: zone.matches('>').count(),
+            continuation,
+        })
+    }
+
+    /// Whether `line` closes this fence: in the same block quotes, a run of the fence's
+    /// character at least as long, and nothing else.
+    fn is_closed_by(&self, line: &str) -> bool {
+        let mut rest = line;
+        for _ in 0..self.quotes {
+            match rest.trim_start().strip_prefix('>') {
+                Some(inner) => rest = inner,
+                None => return false,
+            }
+        }
+        let rest = rest.trim();
+        let run = rest.chars().take_while(|c| *c == self.character).count();
+        run >= self.length && run == rest.chars().count()
+    }
+
+    /// The fence itself, as long as it was written.
+    fn marker(&self) -> String {
+        std::iter::repeat_n(self.character, self.length).collect()
+    }
+}
+
+/// A line's leading containers (spaces, tabs, `>` and list markers such as `-`, `*`, `+`, `1.`
+/// or `2)` followed by a space), and the rest of it.
+fn split_containers(line: &str) -> (&str, &str) {
+    let bytes = line.as_bytes();
+    let spaced = |at: usize| at >= bytes.len() || matches!(bytes[at], b' ' | b'\t');
+    let mut end = 0;
+    loop {
+        let mut at = end;
+        while at < bytes.len() && matches!(bytes[at], b' ' | b'\t') {
+            at += 1;
+        }
+        match bytes.get(at) {
+            Some(b'>') => at += 1,
+            Some(b'-' | b'*' | b'+') if spaced(at + 1) => at += 1,
+            Some(b'0'..=b'9') => {
+                let digits = bytes[at..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let marker = at + digits;
+                if digits <= 9
+                    && matches!(bytes.get(marker), Some(b'.' | b')'))
+                    && spaced(marker + 1)
+                {
+                    at = marker + 1;
+                } else {
+                    return (&line[..at], &line[at..]);
+                }
+            }
+            _ => return (&line[..at], &line[at..]),
+        }
+        end = at;
+    }
+}
+
+/// Containers with every run of spaces and tabs cut to at most three spaces: no line is then
+/// indented four columns past its container, which is what starts an indented code block.
+fn cut_indentation(zone: &str) -> String {
+    let mut out = String::with_capacity(zone.len());
+    let mut run = 0;
+    for c in zone.chars() {
+        if c == ' ' || c == '\t' {
+            run += 1;
+            if run <= 3 {
+                out.push(' ');
+            }
+        } else {
+            run = 0;
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Escapes what rustdoc would read as links or HTML outside code spans, and wraps bare URLs.

@@ -37,10 +37,12 @@ pub(crate) fn manifest(
     header: &str,
     options: &ManifestOptions,
 ) -> String {
-    let description = toml_escape(&format!(
+    // Cargo hands the description to rustc in an environment variable, which can hold no NUL:
+    // control characters go, and the rest is escaped by TOML.
+    let description = toml_string(&comment(&format!(
         "Typed async client for the {} {}.",
         api.title, api.version
-    ));
+    )));
     let uuid = if api.type_refs().any(|ty| ty.any(&|ty| *ty == TypeRef::Uuid)) {
         "uuid = { version = \"1\", features = [\"serde\"] }\n"
     } else {
@@ -58,9 +60,9 @@ pub(crate) fn manifest(
             .unwrap_or_default();
         let _ = write!(
             examples,
-            "\n[[example]]\nname = \"{}\"\npath = \"{}\"\n",
-            toml_escape(&name),
-            toml_escape(&path),
+            "\n[[example]]\nname = {}\npath = {}\n",
+            toml_string(&name),
+            toml_string(&path),
         );
     }
     let features = features_table(features);
@@ -72,16 +74,21 @@ pub(crate) fn manifest(
     format!(
         r#"# {header}
 [package]
-name = "{package}"
+name = {package}
 version = "0.1.0"
-description = "{description}"
+description = {description}
 edition = "2024"
 rust-version = "1.85"
 license = "MIT OR Apache-2.0"
 publish = false
 
+# Doc comments come from the API description; they are written so that none holds a doctest,
+# and doctests stay off besides.
+[lib]
+doctest = false
+
 [dependencies]
-client-runtime = {{ path = "{runtime}" }}
+client-runtime = {{ path = {runtime} }}
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["float_roundtrip"] }}
@@ -90,8 +97,9 @@ serde_json = {{ version = "1", features = ["float_roundtrip"] }}
 missing_docs = "warn"
 unsafe_code = "forbid"
 {workspace}"#,
-        package = options.package,
-        runtime = toml_escape(&options.runtime_path.replace('\\', "/")),
+        header = comment(header),
+        package = toml_string(&options.package),
+        runtime = toml_string(&options.runtime_path.replace('\\', "/")),
     )
 }
 
@@ -106,7 +114,7 @@ fn features_table(features: &Features) -> String {
         .iter()
         .map(|feature| &feature.name)
         .chain(features.other_types.as_ref().map(|other| &other.name))
-        .map(|name| format!("\"{name}\""))
+        .map(|name| toml_string(name))
         .collect();
     let mut table = format!(
         "\n[features]\n# Every tag's operations. To compile only some of a big API, turn default features off\n\
@@ -116,7 +124,7 @@ fn features_table(features: &Features) -> String {
     for feature in &features.tags {
         let count = feature.operations;
         let plural = if count == 1 { "" } else { "s" };
-        let tag = feature.tag.replace(['\r', '\n'], " ");
+        let tag = comment(&feature.tag);
         let _ = writeln!(
             table,
             "# The {count} operation{plural} tagged `{tag}`.\n{} = []",
@@ -133,9 +141,15 @@ fn features_table(features: &Features) -> String {
     table
 }
 
-/// `text` as the inside of a TOML basic string.
-fn toml_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
+/// `text` as a TOML string, quoted and escaped by the TOML serializer.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// `text` fit for one TOML comment line: no line breaks, and none of the control characters TOML
+/// refuses in comments (nor bidirectional controls, which make a line read unlike it parses).
+fn comment(text: &str) -> String {
+    super::docs::one_line(text)
 }
 
 #[cfg(test)]

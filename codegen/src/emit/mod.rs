@@ -2,7 +2,7 @@
 
 mod auth;
 mod client;
-mod docs;
+pub(crate) mod docs;
 pub(crate) mod manifest;
 mod operations;
 mod rules;

@@ -837,7 +837,7 @@ fn path_expression(operation: &Operation) -> TokenStream {
         let Some(close) = rest[open..].find('}').map(|close| open + close) else {
             break;
         };
-        template.push_str(&rest[..open]);
+        template.push_str(&format_literal(&rest[..open]));
         let wire = &rest[open + 1..close];
         match operation.parameters.iter().find(|parameter| {
             parameter.location == ParameterLocation::Path && parameter.wire_name == wire
@@ -848,11 +848,11 @@ fn path_expression(operation: &Operation) -> TokenStream {
                 arguments.push(quote!(client_runtime::PathSegment(&#place)));
             }
             // An undeclared placeholder is sent as written.
-            None => template.push_str(&rest[open..=close].replace('{', "{{").replace('}', "}}")),
+            None => template.push_str(&format_literal(&rest[open..=close])),
         }
         rest = &rest[close + 1..];
     }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    template.push_str(&format_literal(rest));
     if arguments.is_empty() {
         // No parameter to write in: the path as the document gives it, braces and all.
         let path = &operation.path;
@@ -861,6 +861,11 @@ fn path_expression(operation: &Operation) -> TokenStream {
         // Written straight into the URL, each parameter encoded on the way.
         quote!(format_args!(#template, #(#arguments),*))
     }
+}
+
+/// `text` as it reads in a `format_args!` template: every brace doubled.
+fn format_literal(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
 }
 
 fn error_name(operation: &Operation) -> String {

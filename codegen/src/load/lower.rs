@@ -493,13 +493,17 @@ impl<'a> Lowering<'a> {
         if any.items.is_some() || any.typ.as_deref() == Some("array") {
             return self.lower_array(any.items.as_ref(), hint, pointer);
         }
-        match any.typ.as_deref() {
-            None => TypeRef::Json,
-            Some("string") => TypeRef::String,
-            Some("integer") => TypeRef::Int64,
-            Some("number") => TypeRef::Double,
-            Some("boolean") => TypeRef::Boolean,
-            Some(other) => self.degrade(pointer, &format!("unknown type `{other}`")),
+        // openapiv3 reads a typed schema this way when one of its keywords does not fit the
+        // type's own reading (an integer `maximum` of 1e20, say); its format still decides.
+        match (any.typ.as_deref(), any.format.as_deref()) {
+            (None, _) => TypeRef::Json,
+            (Some("string"), _) => TypeRef::String,
+            (Some("integer"), Some("int32")) => TypeRef::Int32,
+            (Some("integer"), _) => TypeRef::Int64,
+            (Some("number"), Some("float")) => TypeRef::Float,
+            (Some("number"), _) => TypeRef::Double,
+            (Some("boolean"), _) => TypeRef::Boolean,
+            (Some(other), _) => self.degrade(pointer, &format!("unknown type `{other}`")),
         }
     }
 
@@ -1000,6 +1004,8 @@ impl<'a> Lowering<'a> {
             method_names.claim((*reserved).to_owned());
         }
         let mut operation_type_names = Namespace::new();
+        // A request builder named `New` would have a constructor `new` named like itself.
+        operation_type_names.claim("New".to_owned());
         let mut operations = Vec::new();
         let document = self.document;
         for (path, item) in &document.paths.paths {
@@ -1622,6 +1628,13 @@ impl<'a> Lowering<'a> {
                     (description, SchemeKind::Bearer { key_prefix: None })
                 }
             };
+            if let Some((field, problem)) = unsendable(&kind) {
+                self.error(
+                    &pointer.join(field),
+                    format!("{problem}: a client could never send this credential"),
+                );
+                continue;
+            }
             schemes.push(SecurityScheme {
                 name: name.clone(),
                 type_name: names.claim(naming::type_name(name)),
@@ -1631,6 +1644,59 @@ impl<'a> Lowering<'a> {
         }
         schemes
     }
+}
+
+/// Why a scheme's credential could not go on a request, with the field of the scheme that says
+/// so: a header or cookie name that is not an HTTP token, an empty query parameter name, an
+/// authorization scheme that is not a token, a key prefix no header value can start with.
+fn unsendable(kind: &SchemeKind) -> Option<(&'static str, String)> {
+    let prefix_problem = |prefix: &Option<String>| {
+        prefix
+            .as_deref()
+            .filter(|prefix| {
+                !prefix
+                    .bytes()
+                    .all(|byte| (byte >= 0x20 && byte != 0x7f) || byte == b'\t')
+            })
+            .map(|prefix| {
+                (
+                    "x-key-prefix",
+                    format!("the key prefix {prefix:?} holds a character no HTTP header can carry"),
+                )
+            })
+    };
+    match kind {
+        SchemeKind::ApiKey {
+            location: ParameterLocation::Header | ParameterLocation::Cookie,
+            name,
+            ..
+        } if !is_http_token(name) => Some((
+            "name",
+            format!("{name:?} is not a valid HTTP header or cookie name"),
+        )),
+        SchemeKind::ApiKey {
+            location: ParameterLocation::Query,
+            name,
+            ..
+        } if name.is_empty() => Some(("name", "the query parameter has no name".to_owned())),
+        SchemeKind::ApiKey { key_prefix, .. } | SchemeKind::Bearer { key_prefix } => {
+            prefix_problem(key_prefix)
+        }
+        SchemeKind::Authorization { scheme } if !is_http_token(scheme) => Some((
+            "scheme",
+            format!("{scheme:?} is not a valid HTTP authentication scheme name"),
+        )),
+        _ => None,
+    }
+}
+
+/// Whether `text` is an RFC 9110 token, as header names, cookie names and authentication schemes
+/// must be: one or more visible ASCII characters other than separators.
+fn is_http_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
 }
 
 /// The sets of several schemes that operations accept, each named after its schemes.

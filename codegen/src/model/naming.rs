@@ -129,6 +129,35 @@ pub fn status_variant_name(code: u16) -> String {
     reason.to_owned()
 }
 
+/// Why `name` cannot name a generated package, if it cannot: cargo's rules (ASCII letters,
+/// digits, `-` and `_`, not starting with a digit, at most 64 characters, not a keyword) and the
+/// names of the standard crates, which a dependency could not be told apart from.
+pub fn package_name_problem(name: &str) -> Option<String> {
+    const STANDARD_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro", "proc-macro", "test"];
+    let problem = if name.is_empty() {
+        "it is empty"
+    } else if name.len() > 64 {
+        "it is longer than 64 characters"
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        "only ASCII letters, digits, `-` and `_` may name a package"
+    } else if name.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        "a package name starts with a letter or `_`"
+    } else if KEYWORDS.contains(&name.replace('-', "_").as_str()) {
+        "it is a Rust keyword"
+    } else if STANDARD_CRATES.contains(&name) {
+        "it is the name of a standard crate"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "`{}` cannot name a package: {problem}",
+        name.escape_debug()
+    ))
+}
+
 /// The argument of `Client::new` that takes the credential, after the server's variables.
 pub const CREDENTIAL_ARGUMENT: &str = "credential";
 
@@ -232,6 +261,27 @@ fn prefix_if_digit(name: String, prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_names_cargo_takes_name_a_package() {
+        for good in ["skiplino", "pexip-engage", "a_b", "_x", "x1"] {
+            assert_eq!(package_name_problem(good), None, "{good}");
+        }
+        for (bad, why) in [
+            ("", "it is empty"),
+            ("1up", "starts with a letter"),
+            ("-x", "starts with a letter"),
+            ("a b", "only ASCII"),
+            ("a\"\n[x]", "only ASCII"),
+            ("café", "only ASCII"),
+            ("fn", "keyword"),
+            ("std", "standard crate"),
+        ] {
+            let problem = package_name_problem(bad).expect(bad);
+            assert!(problem.contains(why), "{problem}");
+            assert!(!problem.contains('\n'), "{problem}");
+        }
+    }
 
     #[test]
     fn keywords_become_usable_field_names() {
