@@ -184,6 +184,43 @@ const ODD_NAMES: &[&str] = &[
     "ß",
     "İstanbul",
     "x\u{0}y",
+    "credential",
+    "New",
+    "a\u{202e}b",
+    "<script>",
+];
+
+/// Prose made to run as code or to break the build: fences rustdoc compiles, code indented inside
+/// lists and quotes, an unclosed fence, control and bidirectional characters, HTML, braces.
+const HOSTILE_TEXT: &[&str] = &[
+    "```\nfn main() {}\n```",
+    "```rust,should_panic\npanic!();\n```",
+    "```json,rust\nfn x() {}\n```",
+    "~~~\nfn x() {}\n~~~",
+    "````\n```\nfn x() {}\n```\n````",
+    "-     fn x() {}",
+    ">     fn x() {}",
+    "1.\n       fn x() {}",
+    "- a\n\n  ```compile_fail\n  fn x() {}\n  ```",
+    "\tfn x() {}",
+    "```\nnever closed",
+    "- ```\nx\n    fn y() {}",
+    "a\u{202e}b\u{2066}c\u{0}d\u{7}e\r\nf",
+    "<script>alert(1)</script> <img src=x onerror=alert(1)>",
+    "{} }{ {{ }} {0}",
+    "*/ /* \\ \" ' `",
+];
+
+/// Values beside a `format` whose Rust type cannot hold them, as JSON.
+const OUT_OF_RANGE: &[(&str, &str, &str)] = &[
+    ("number", "float", "1e300"),
+    ("number", "float", "-1e39"),
+    ("number", "float", "1e-320"),
+    ("integer", "int32", "4294967296"),
+    ("integer", "int32", "-2147483649"),
+    ("integer", "int64", "1e20"),
+    ("integer", "int64", "9223372036854775808"),
+    ("number", "double", "1e308"),
 ];
 
 /// `$ref` targets that resolve to nothing this generator reads.
@@ -282,6 +319,13 @@ enum Mutation {
     Bound(Index, &'static str, Extreme),
     /// Replaces a whole section with an empty one.
     EmptySection(&'static str, &'static str),
+    /// Sets a description, summary, title or tag name to one of [`HOSTILE_TEXT`].
+    HostileText(Index, &'static str),
+    /// Points a parameter's or body's schema at a component schema (which a [`Mutation::Cycle`]
+    /// may have made a cycle).
+    UseSchema(Index, Index),
+    /// Gives a schema a type, a format and a default (and an example) its Rust type cannot hold.
+    OutOfRange(Index, (&'static str, &'static str, &'static str)),
 }
 
 #[derive(Debug, Clone)]
@@ -341,6 +385,8 @@ enum Spelling {
     LowerCase,
     FirstFlipped,
     SnakeCase,
+    /// With a suffix the generator derives names with: `getPet` → `getPetError`.
+    Suffixed(&'static str),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -428,6 +474,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             Just(Spelling::LowerCase),
             Just(Spelling::FirstFlipped),
             Just(Spelling::SnakeCase),
+            select(&["Error", "Success", "Builder"][..]).prop_map(Spelling::Suffixed),
         ]
     };
     let extreme = prop_oneof![
@@ -448,6 +495,9 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         2 => (any::<Index>(), select(BOUNDS), extreme)
             .prop_map(|(at, keyword, extreme)| Mutation::Bound(at, keyword, extreme)),
         1 => select(SECTIONS).prop_map(|(at, empty)| Mutation::EmptySection(at, empty)),
+        2 => (any::<Index>(), select(HOSTILE_TEXT)).prop_map(|(at, text)| Mutation::HostileText(at, text)),
+        1 => (any::<Index>(), any::<Index>()).prop_map(|(at, schema)| Mutation::UseSchema(at, schema)),
+        1 => (any::<Index>(), select(OUT_OF_RANGE)).prop_map(|(at, value)| Mutation::OutOfRange(at, value)),
     ]
 }
 
@@ -798,6 +848,7 @@ fn respell(name: &str, spelling: Spelling) -> String {
             }
             out
         }
+        Spelling::Suffixed(suffix) => format!("{name}{suffix}"),
     }
 }
 
@@ -1097,6 +1148,65 @@ fn apply(document: &mut Value, mutation: &Mutation) -> String {
                 }
             }
         }
+        Mutation::HostileText(at, text) => {
+            let Some(segments) = pick(at, &|node| {
+                let prose = node.value.is_string()
+                    && node
+                        .key()
+                        .is_some_and(|k| matches!(k, "description" | "summary" | "title"));
+                let tag = node.value.is_string()
+                    && (node.parent_key() == Some("tags")
+                        || (node.key() == Some("name")
+                            && matches!(node.path, [Segment::Key("tags"), _, _])));
+                prose || tag
+            }) else {
+                return "hostile text: no prose".to_owned();
+            };
+            if let Some(node) = get_mut(document, &segments) {
+                *node = Value::String((*text).to_owned());
+            }
+            format!("set {} to {text:?}", shown_pointer(&segments))
+        }
+        Mutation::UseSchema(at, schema) => {
+            let names: Vec<String> = document
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .map(|schemas| schemas.keys().cloned().collect())
+                .unwrap_or_default();
+            let Some(name) = index_in(&names, schema).cloned() else {
+                return "use schema: no component schema".to_owned();
+            };
+            let Some(segments) = pick(at, &|node| {
+                node.key() == Some("schema") && node.value.is_object()
+            }) else {
+                return "use schema: no parameter or body".to_owned();
+            };
+            if let Some(node) = get_mut(document, &segments) {
+                *node = schema_ref(&name);
+            }
+            format!("point {} at {:?}", shown_pointer(&segments), shown(&name))
+        }
+        Mutation::OutOfRange(at, (json_type, format, value)) => {
+            let Some(segments) = pick(at, &|node| {
+                node.value
+                    .as_object()
+                    .is_some_and(|map| map.contains_key("type"))
+            }) else {
+                return "out of range: no schema".to_owned();
+            };
+            let Some(Value::Object(schema)) = get_mut(document, &segments) else {
+                return "out of range: no schema".to_owned();
+            };
+            let value: Value = serde_json::from_str(value).unwrap_or(Value::Null);
+            schema.insert("type".to_owned(), json!(json_type));
+            schema.insert("format".to_owned(), json!(format));
+            schema.insert("default".to_owned(), value.clone());
+            schema.insert("example".to_owned(), value.clone());
+            format!(
+                "make {} a {json_type} ({format}) with default {value}",
+                shown_pointer(&segments)
+            )
+        }
         Mutation::EmptySection(at, empty) => {
             let segments: Vec<String> = at.split('/').skip(1).map(str::to_owned).collect();
             let (parent, last) = segments.split_at(segments.len() - 1);
@@ -1297,10 +1407,14 @@ fn run_case(specs: &[Value], case: &Case, tally: &mut Tally) -> Result<(), Strin
     PANICS.with(|panics| panics.borrow_mut().clear());
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         if case.generate {
-            codegen::generate(&text, &target()).map(|generated| generated.warnings)
+            codegen::generate(&text, &target()).map(|generated| {
+                // Checked here: a panic in the oracle is the oracle's.
+                let problem = unsafe_output(&generated.files);
+                (generated.warnings, problem)
+            })
         } else {
             codegen::load(&text)
-                .map(|loaded| loaded.warnings)
+                .map(|loaded| (loaded.warnings, None))
                 .map_err(GenerateError::from)
         }
     }));
@@ -1324,7 +1438,10 @@ fn run_case(specs: &[Value], case: &Case, tally: &mut Tally) -> Result<(), Strin
     }
     let unresolved = |pointer: &str| !resolves(&document, pointer);
     match outcome {
-        Ok(warnings) => {
+        Ok((_, Some(problem))) => {
+            return Err(format!("{}\nthe generated crate {problem}", context()));
+        }
+        Ok((warnings, None)) => {
             tally.ok += 1;
             tally.warnings += warnings.len() as u64;
             if let Some(warning) = warnings.iter().find(|w| unresolved(&w.pointer)) {
@@ -1377,6 +1494,66 @@ fn run_case(specs: &[Value], case: &Case, tally: &mut Tally) -> Result<(), Strin
         }
     }
     Ok(())
+}
+
+/// What is wrong with a generated crate's files, if anything: a character no source or
+/// manifest should hold (a control or bidirectional character), a manifest that is not TOML, or a
+/// doc comment that holds a code block rustdoc would compile.
+fn unsafe_output(files: &[codegen::GeneratedFile]) -> Option<String> {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+    for file in files {
+        let shown_path = file.path.display();
+        if let Some(c) = file.contents.chars().find(|c| {
+            (c.is_control() && !matches!(c, '\n' | '\t'))
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        }) {
+            return Some(format!("has {c:?} in {shown_path}"));
+        }
+        if file
+            .path
+            .extension()
+            .is_some_and(|extension| extension == "toml")
+        {
+            if let Err(error) = file.contents.parse::<toml::Table>() {
+                return Some(format!("has a manifest that is not TOML: {error}"));
+            }
+            continue;
+        }
+        // Each run of `///` or `//!` lines is one doc comment.
+        let mut comments: Vec<Vec<&str>> = Vec::new();
+        let mut open = false;
+        for line in file.contents.lines() {
+            let trimmed = line.trim_start();
+            let text = trimmed
+                .strip_prefix("///")
+                .or_else(|| trimmed.strip_prefix("//!"));
+            match (text, open) {
+                (Some(text), true) => comments
+                    .last_mut()?
+                    .push(text.strip_prefix(' ').unwrap_or(text)),
+                (Some(text), false) => comments.push(vec![text.strip_prefix(' ').unwrap_or(text)]),
+                (None, _) => {}
+            }
+            open = text.is_some();
+        }
+        for comment in comments {
+            let text = comment.join("\n");
+            let compiled = Parser::new(&text).any(|event| match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    info.as_ref() != "text"
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => true,
+                _ => false,
+            });
+            if compiled {
+                return Some(format!(
+                    "has a doc comment rustdoc would compile in {shown_path}:\n{}",
+                    shown(&text)
+                ));
+            }
+        }
+    }
+    None
 }
 
 fn shown_error(error: &GenerateError) -> String {

@@ -475,6 +475,78 @@ mod tests {
     }
 
     #[test]
+    fn every_fence_is_labelled_text_and_keeps_its_length() {
+        let lines = sanitize(
+            "```rust,should_panic\npanic!();\n```\n~~~json\n{}\n~~~\n````\n```\ninner\n```\n````",
+        );
+        assert_eq!(
+            lines,
+            [
+                "```text",
+                "panic!();",
+                "```",
+                "~~~text",
+                "{}",
+                "~~~",
+                "````text",
+                "```",
+                "inner",
+                "```",
+                "````"
+            ]
+        );
+    }
+
+    #[test]
+    fn code_indented_inside_lists_and_quotes_is_prose() {
+        assert_eq!(
+            sanitize("-     a();\n>     b();\n1.\n       c();\n\td();"),
+            ["-   a();", ">   b();", "1.", "   c();", " d();"]
+        );
+        let lines: Vec<String> = ["-     a();", ">     b();", "1.\n       c();", "\td();"]
+            .iter()
+            .flat_map(|text| sanitize(text))
+            .collect();
+        assert!(!holds_code(&lines), "{lines:?}");
+    }
+
+    #[test]
+    fn an_open_fence_is_closed_where_it_was_opened() {
+        assert_eq!(sanitize("> ```\n> x"), ["> ```text", "> x", "> ```"]);
+        assert_eq!(sanitize("- ```\n  x"), ["- ```text", "  x", "  ```"]);
+    }
+
+    #[test]
+    fn docs_that_slip_past_the_line_rules_are_flattened() {
+        // The fence ends with its list item at `x`; the closing line sanitize adds then opens a
+        // new, unlabelled fence.
+        let lines = sanitize("- ```\nx\n    fn y() {}");
+        assert!(holds_code(&lines), "{lines:?}");
+        let safe = safe(&lines);
+        assert!(!holds_code(&safe), "{safe:?}");
+        assert!(safe.iter().all(|line| !line.starts_with(' ')), "{safe:?}");
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_are_dropped() {
+        assert_eq!(sanitize("a\u{202e}b\u{2066}c\u{0}d\u{7}e"), ["abcde"]);
+        assert_eq!(inline_code("x\u{202e}`y`\nz"), "x'y' z");
+    }
+
+    #[test]
+    fn a_url_is_a_link_only_when_it_can_be_one() {
+        assert_eq!(
+            url("https://api.example.com/v1"),
+            "<https://api.example.com/v1>"
+        );
+        assert_eq!(
+            url("https://x.example/<script>"),
+            "`https://x.example/<script>`"
+        );
+        assert_eq!(url("/relative/{id}"), "`/relative/{id}`");
+    }
+
+    #[test]
     fn carriage_returns_and_lone_backticks_are_made_harmless() {
         assert_eq!(sanitize("a\rb `c"), ["a", "b 'c"]);
     }
