@@ -332,6 +332,7 @@ fn call(c: &mut Criterion) -> f64 {
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))
+        .read_timeout(Duration::from_secs(20))
         .build()
         .expect("a reqwest client");
     let url = format!("{base_url}/tickets/{TICKET_ID}");
