@@ -55,6 +55,14 @@ async fn call(
     client.send(&operation, request).await
 }
 
+/// Answers `GET {from}` on `server` with a redirect of `status` to `location`.
+async fn redirect(server: &MockServer, from: &str, status: u16, location: &str) {
+    Mock::given(path(from))
+        .respond_with(ResponseTemplate::new(status).insert_header("Location", location))
+        .mount(server)
+        .await;
+}
+
 async fn received(server: &MockServer) -> Vec<wiremock::Request> {
     server
         .received_requests()
@@ -144,13 +152,13 @@ async fn no_credential_follows_a_redirect_to_another_origin() {
         ))
         .mount(&origin)
         .await;
-    Mock::given(path("/start"))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("Location", format!("{}/landing", elsewhere.uri()).as_str()),
-        )
-        .mount(&origin)
-        .await;
+    redirect(
+        &origin,
+        "/start",
+        302,
+        &format!("{}/landing", elsewhere.uri()),
+    )
+    .await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200))
         .mount(&elsewhere)
@@ -179,10 +187,7 @@ async fn no_credential_follows_a_redirect_to_another_origin() {
 #[tokio::test]
 async fn a_redirect_within_the_origin_is_followed_without_a_referer() {
     let origin = MockServer::start().await;
-    Mock::given(path("/start"))
-        .respond_with(ResponseTemplate::new(307).insert_header("Location", "/next"))
-        .mount(&origin)
-        .await;
+    redirect(&origin, "/start", 307, "/next").await;
     Mock::given(path("/next"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&origin)
@@ -214,10 +219,7 @@ async fn a_redirect_within_the_origin_is_followed_without_a_referer() {
 #[tokio::test]
 async fn a_redirect_loop_within_the_origin_ends_with_the_redirect() {
     let origin = MockServer::start().await;
-    Mock::given(path("/start"))
-        .respond_with(ResponseTemplate::new(302).insert_header("Location", "/start"))
-        .mount(&origin)
-        .await;
+    redirect(&origin, "/start", 302, "/start").await;
     let client = client(ClientConfig::new(origin.uri()), Authentication::None);
 
     let response = call(&client, "/start").await.expect("an answer");
