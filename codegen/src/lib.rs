@@ -96,7 +96,7 @@ pub fn generate(spec_text: &str, target: &Target) -> Result<GeneratedCrate, Gene
     for source in &sources {
         let mut contents = format::header_line(&header);
         for text in texts.by_ref().take(source.pieces.len()) {
-            contents.push_str(&text?);
+            format::join(&mut contents, &text?);
         }
         files.push(GeneratedFile {
             path: PathBuf::from("src").join(source.name),

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod body;
 mod client;
+mod declare;
 pub mod decode;
 pub mod double_option;
 mod error;
@@ -38,3 +39,10 @@ pub use response::Response;
 pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 pub use validate::{Validate, ValidationError};
+
+/// What the macros of this crate expand to, named from the crate so that a generated crate needs
+/// no imports for them.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

@@ -163,18 +163,12 @@ fn structure(
     let has_defaults = fields
         .iter()
         .any(|field| field.presence == Presence::Defaulted);
-    let derive_default = (all_optional && !has_defaults).then(|| quote!(Default,));
-    // A struct keeping unlisted properties reads itself in one pass (see `deserialize_object`);
-    // serde's derive would buffer every object to fill a flattened map.
-    let derived = additional.is_none();
-    let declared = fields
-        .iter()
-        .map(|field| struct_field(def, field, usage, derived));
+    let derive_default = (all_optional && !has_defaults).then(|| quote!(#[derive(Default)]));
+    let declared = fields.iter().map(|field| struct_field(field, usage));
     let additional_field = additional.map(|value| {
         let ty = additional_type(value, Scope::Types);
         quote! {
-            /// Properties not listed above, kept as received so that they are sent back unchanged.
-            #[serde(flatten)]
+            #[additional]
             pub additional_properties: #ty,
         }
     });
@@ -228,124 +222,20 @@ fn structure(
         .checked
         .contains(&def.name)
         .then(|| struct_validate(def, fields, additional, usage));
-    let (derive_deserialize, deserialize_impl) = match additional {
-        None => (Some(quote!(, serde::Deserialize)), None),
-        Some(value) => (None, Some(deserialize_object(def, fields, value, usage))),
-    };
+    // `object!` writes the derives, `Serialize` and a one-pass `Deserialize` from one line per
+    // field, each wire name once.
     quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize #derive_deserialize)]
-        pub struct #name {
-            #(#declared)*
-            #additional_field
+        client_runtime::object! {
+            #docs
+            #derive_default
+            pub struct #name {
+                #(#declared)*
+                #additional_field
+            }
         }
-        #deserialize_impl
         #default_impl
         #associated
         #validate
-    }
-}
-
-/// `impl Deserialize` of a struct that keeps the properties it does not list in
-/// `additional_properties`: one pass over the object, each listed name sent to its field and any
-/// other straight into the map, where `#[serde(flatten)]` would buffer the whole object first.
-fn deserialize_object(
-    def: &TypeDef,
-    fields: &[Field],
-    additional: &TypeRef,
-    usage: &Usage<'_>,
-) -> TokenStream {
-    let name = ident(&def.name);
-    let name_text = &def.name;
-    // The function's own variables, named apart from the fields' slots. (`decode::…` is a path,
-    // which a variable named `decode` does not shadow.)
-    let free = |base: &str| {
-        let mut name = base.to_owned();
-        while fields.iter().any(|field| field.name == name) {
-            name.push('_');
-        }
-        ident(&name)
-    };
-    let (map, key) = (free("map"), free("key"));
-    let slots = fields.iter().map(|field| {
-        let slot = ident(&field.name);
-        quote!(let mut #slot = None;)
-    });
-    let arms = fields.iter().map(|field| {
-        let slot = ident(&field.name);
-        let wire = &field.wire_name;
-        quote!(#wire => decode::read(&mut #map, &mut #slot, #wire)?,)
-    });
-    let values = fields.iter().map(|field| {
-        let slot = ident(&field.name);
-        let wire = &field.wire_name;
-        match field.presence {
-            Presence::Required => quote!(#slot: decode::required(#slot, #wire)?,),
-            Presence::Nullable => quote!(#slot: decode::nullable(#slot, #wire)?,),
-            // `null` is one of the values an untyped property takes, not its absence.
-            Presence::Optional if *usage.resolve(&field.ty) == TypeRef::Json => quote!(#slot,),
-            Presence::Optional => quote!(#slot: decode::optional(#slot),),
-            // Absent is `None`, `null` is `Some(None)`.
-            Presence::OptionalNullable => quote!(#slot,),
-            Presence::Defaulted => {
-                let function = default_function_name(field);
-                quote!(#slot: #slot.unwrap_or_else(Self::#function),)
-            }
-        }
-    });
-    let empty = match additional {
-        TypeRef::Json => quote!(serde_json::Map::new()),
-        _ => quote!(std::collections::BTreeMap::new()),
-    };
-    let keep = quote! {
-        additional_properties.insert(#key.into_string(), #map.next_value()?);
-    };
-    let (import, dispatch) = if fields.is_empty() {
-        (None, keep)
-    } else {
-        let dispatch = quote! {
-            match #key.as_str() {
-                #(#arms)*
-                _ => {
-                    #keep
-                }
-            }
-        };
-        (
-            Some(quote!(
-                use client_runtime::decode;
-            )),
-            dispatch,
-        )
-    };
-    let key_type = if fields.is_empty() {
-        quote!(client_runtime::decode::Key<'de>)
-    } else {
-        quote!(decode::Key<'de>)
-    };
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                client_runtime::decode::object(deserializer)
-            }
-        }
-
-        impl client_runtime::decode::Object for #name {
-            const NAME: &'static str = #name_text;
-
-            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut #map: A) -> Result<Self, A::Error> {
-                #import
-                #(#slots)*
-                let mut additional_properties = #empty;
-                while let Some(#key) = #map.next_key::<#key_type>()? {
-                    #dispatch
-                }
-                Ok(Self {
-                    #(#values)*
-                    additional_properties,
-                })
-            }
-        }
     }
 }
 
@@ -369,74 +259,31 @@ fn field_docs(field: &Field) -> Vec<String> {
     docs::lines(&field.docs, &extra)
 }
 
-/// A field of a struct, with the `serde` attributes its `Serialize` needs, and its
-/// `Deserialize` too when that is `derived` (else [`deserialize_object`] reads it).
-fn struct_field(def: &TypeDef, field: &Field, usage: &Usage<'_>, derived: bool) -> TokenStream {
+/// A field of a struct, marked with its wire name and presence for the impls
+/// `client_runtime::object!` writes.
+fn struct_field(field: &Field, usage: &Usage<'_>) -> TokenStream {
     let docs = docs::attributes(&field_docs(field));
     let name = ident(&field.name);
-    let rename = (field.name != field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote!(#[serde(rename = #wire)])
-    });
-    let presence = if derived {
-        derived_presence(def, field, usage)
-    } else {
-        serialized_presence(field)
+    let wire = &field.wire_name;
+    let presence = match field.presence {
+        Presence::Required => quote!(required),
+        Presence::Nullable => quote!(nullable),
+        // `null` is one of the values an untyped property takes, not its absence.
+        Presence::Optional if *usage.resolve(&field.ty) == TypeRef::Json => {
+            quote!(optional_nullable)
+        }
+        Presence::Optional => quote!(optional),
+        Presence::OptionalNullable => quote!(optional_nullable),
+        Presence::Defaulted => {
+            let function = default_function_name(field);
+            quote!(default = Self::#function)
+        }
     };
     let ty = field_type(field);
     quote! {
         #docs
-        #rename
-        #presence
+        #[json(#wire, #presence)]
         pub #name: #ty,
-    }
-}
-
-/// How a field is written when its struct's `Deserialize` is not derived: an absent optional
-/// property stays absent, and `Some(None)` is written as `null`.
-fn serialized_presence(field: &Field) -> Option<TokenStream> {
-    match field.presence {
-        Presence::Required | Presence::Nullable | Presence::Defaulted => None,
-        Presence::Optional => Some(quote!(#[serde(skip_serializing_if = "Option::is_none")])),
-        Presence::OptionalNullable => Some(quote! {
-            #[serde(
-                skip_serializing_if = "Option::is_none",
-                serialize_with = "client_runtime::double_option::serialize"
-            )]
-        }),
-    }
-}
-
-/// How a field is written and read by serde's derives.
-fn derived_presence(def: &TypeDef, field: &Field, usage: &Usage<'_>) -> Option<TokenStream> {
-    match field.presence {
-        Presence::Required => None,
-        // Serde reads a missing `Option` as `None`; a required property must be there.
-        Presence::Nullable => {
-            Some(quote!(#[serde(deserialize_with = "client_runtime::nullable::deserialize")]))
-        }
-        // `null` is one of the values an untyped property takes, not its absence.
-        Presence::Optional if *usage.resolve(&field.ty) == TypeRef::Json => Some(quote! {
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "client_runtime::nullable::present"
-            )]
-        }),
-        Presence::Optional => {
-            Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
-        }
-        Presence::OptionalNullable => Some(quote! {
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "client_runtime::double_option"
-            )]
-        }),
-        Presence::Defaulted => {
-            let function = format!("{}::{}", def.name, default_function_name(field));
-            Some(quote!(#[serde(default = #function)]))
-        }
     }
 }
 
@@ -695,87 +542,19 @@ fn string_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
     let name = ident(&def.name);
     let declarations = variants.iter().map(|variant| {
         let doc = wire_value_doc(&variant.wire_value);
+        let wire = &variant.wire_value;
         let variant = ident(&variant.name);
         quote! {
             #[doc = #doc]
-            #variant,
+            #variant = #wire,
         }
     });
-    let to_wire = variants.iter().map(|variant| {
-        let wire = &variant.wire_value;
-        let variant = ident(&variant.name);
-        quote!(Self::#variant => #wire,)
-    });
-    let from_wire = variants.iter().map(|variant| {
-        let wire = &variant.wire_value;
-        let variant = ident(&variant.name);
-        quote!(#wire => Some(Self::#variant),)
-    });
+    // `open_enum!` adds the `Unknown` variant and the impls every open enum has.
     quote! {
-        #docs
-        ///
-        /// A value this client does not know yet is kept in [`Self::Unknown`] and sent back unchanged.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(#declarations)*
-            /// A value not listed in the API description, kept as received.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::Unknown(value) => value,
-                }
-            }
-
-            /// The variant of a value the API lists; `None` for any other.
-            fn listed(value: &str) -> Option<Self> {
-                match value {
-                    #(#from_wire)*
-                    _ => None,
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                Self::listed(&value).unwrap_or(Self::Unknown(value))
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::listed(value).unwrap_or_else(|| Self::Unknown(value.to_owned())))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // Only a value the API does not list is copied into a `String`.
-                client_runtime::decode::open_enum(deserializer, Self::listed, Self::Unknown)
-            }
-        }
-
-        impl client_runtime::ParamValue for #name {
-            fn to_param(&self) -> String {
-                self.as_str().to_owned()
+        client_runtime::open_enum! {
+            #docs
+            pub enum #name {
+                #(#declarations)*
             }
         }
     }
