@@ -5,7 +5,8 @@
 //! Serde's `#[serde(flatten)]` would do that by buffering every object before reading its fields;
 //! instead the struct implements [`Object`], whose `from_map` matches each property name against
 //! the listed ones and sends the others straight into the map, and its `Deserialize` calls
-//! [`object`]:
+//! [`object`]. Generated structs get both impls from [`object!`](crate::object); written by
+//! hand, they look like this:
 //!
 //! ```
 //! use client_runtime::decode;

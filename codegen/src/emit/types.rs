@@ -418,15 +418,17 @@ fn builder(
     let setters = fields.iter().map(|field| {
         // Field names never take the builder's own method names (see `load`).
         let slot = ident(&field.name);
-        let mut lines = field_docs(field);
-        if matches!(
-            field.presence,
-            Presence::Nullable | Presence::OptionalNullable
-        ) {
-            lines.push(String::new());
-            lines.push("`None` sends `null`.".to_owned());
-        }
-        let docs = docs::attributes(&lines);
+        // The field's own docs say what it is; the setter links to them.
+        let null = match field.presence {
+            Presence::Nullable | Presence::OptionalNullable => " `None` sends `null`.",
+            _ => "",
+        };
+        let doc = format!(
+            " Sets [`{field}`](super::{ty}::{field}).{null}",
+            field = field.name,
+            ty = def.name
+        );
+        let docs = quote!(#[doc = #doc]);
         let (argument, value) = match (&field.ty, field.presence) {
             (_, Presence::Nullable | Presence::OptionalNullable) => {
                 let inner = parent(&field.ty);

@@ -1263,47 +1263,27 @@ pub mod builders {
 
     #[cfg(feature = "customers")]
     impl CustomerWriteRequestBuilder {
-        /// Your own identifier for the customer; must be unique within the company.
-        ///
-        /// JSON: `externalId`, optional.
-        ///
-        /// Example: `"crm-7741"`
+        /// Sets [`external_id`](super::CustomerWriteRequest::external_id).
         pub fn external_id(mut self, value: impl Into<String>) -> Self {
             self.external_id = Some(value.into());
             self
         }
-        /// Customer's name.
-        ///
-        /// JSON: `name`, optional.
-        ///
-        /// Example: `"Layla Hassan"`
+        /// Sets [`name`](super::CustomerWriteRequest::name).
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
-        /// Customer's e-mail address.
-        ///
-        /// JSON: `email`, optional.
-        ///
-        /// Example: `"layla.hassan@example.com"`
+        /// Sets [`email`](super::CustomerWriteRequest::email).
         pub fn email(mut self, value: impl Into<String>) -> Self {
             self.email = Some(value.into());
             self
         }
-        /// Customer's mobile phone number.
-        ///
-        /// JSON: `mobile`, optional.
-        ///
-        /// Example: `"+97333445566"`
+        /// Sets [`mobile`](super::CustomerWriteRequest::mobile).
         pub fn mobile(mut self, value: impl Into<String>) -> Self {
             self.mobile = Some(value.into());
             self
         }
-        /// Free-form key/value data to store with the customer.
-        ///
-        /// JSON: `metadata`, optional.
-        ///
-        /// Example: `{"source":"mobile-app","tier":"gold"}`
+        /// Sets [`metadata`](super::CustomerWriteRequest::metadata).
         pub fn metadata(
             mut self,
             value: serde_json::Map<String, serde_json::Value>,
@@ -1362,58 +1342,32 @@ pub mod builders {
 
     #[cfg(feature = "customers")]
     impl CustomerUpdateRequestBuilder {
-        /// Internal identifier (`_id`) of the customer to update.
-        ///
-        /// Constraints: at least 32 characters, at most 32 characters, matches `^[0-9a-fA-F]{32}$`.
-        ///
-        /// JSON: `id`, optional.
-        ///
-        /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
+        /// Sets [`id`](super::CustomerUpdateRequest::id).
         pub fn id(mut self, value: impl Into<String>) -> Self {
             self.id = Some(value.into());
             self
         }
-        /// Locates the customer when `id` is absent; otherwise the new external identifier to store.
-        ///
-        /// JSON: `externalId`, optional.
-        ///
-        /// Example: `"crm-7741"`
+        /// Sets [`external_id`](super::CustomerUpdateRequest::external_id).
         pub fn external_id(mut self, value: impl Into<String>) -> Self {
             self.external_id = Some(value.into());
             self
         }
-        /// New name.
-        ///
-        /// JSON: `name`, optional.
-        ///
-        /// Example: `"Layla A. Hassan"`
+        /// Sets [`name`](super::CustomerUpdateRequest::name).
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
-        /// New e-mail address.
-        ///
-        /// JSON: `email`, optional.
-        ///
-        /// Example: `"layla.new@example.com"`
+        /// Sets [`email`](super::CustomerUpdateRequest::email).
         pub fn email(mut self, value: impl Into<String>) -> Self {
             self.email = Some(value.into());
             self
         }
-        /// New mobile phone number.
-        ///
-        /// JSON: `mobile`, optional.
-        ///
-        /// Example: `"+97333778899"`
+        /// Sets [`mobile`](super::CustomerUpdateRequest::mobile).
         pub fn mobile(mut self, value: impl Into<String>) -> Self {
             self.mobile = Some(value.into());
             self
         }
-        /// Replacement metadata object (not merged with the stored one).
-        ///
-        /// JSON: `metadata`, optional.
-        ///
-        /// Example: `{"tier":"platinum"}`
+        /// Sets [`metadata`](super::CustomerUpdateRequest::metadata).
         pub fn metadata(
             mut self,
             value: serde_json::Map<String, serde_json::Value>,
@@ -1470,24 +1424,12 @@ pub mod builders {
 
     #[cfg(feature = "tickets")]
     impl BookTicketRequestLocationBuilder {
-        /// Latitude in decimal degrees.
-        ///
-        /// Constraints: at least -90, at most 90.
-        ///
-        /// JSON: `lat`, required.
-        ///
-        /// Example: `26.2361`
+        /// Sets [`lat`](super::BookTicketRequestLocation::lat).
         pub fn lat(mut self, value: f64) -> Self {
             self.lat = Some(value);
             self
         }
-        /// Longitude in decimal degrees.
-        ///
-        /// Constraints: at least -180, at most 180.
-        ///
-        /// JSON: `lng`, required.
-        ///
-        /// Example: `50.5436`
+        /// Sets [`lng`](super::BookTicketRequestLocation::lng).
         pub fn lng(mut self, value: f64) -> Self {
             self.lng = Some(value);
             self
@@ -1546,69 +1488,37 @@ pub mod builders {
 
     #[cfg(feature = "tickets")]
     impl BookTicketRequestBuilder {
-        /// Active service of the company to book (10 alphanumeric characters).
-        ///
-        /// Constraints: at least 10 characters, at most 10 characters, matches `^[A-Za-z0-9]{10}$`.
-        ///
-        /// JSON: `serviceId`, required.
-        ///
-        /// Example: `"6fe8fb8b12"`
+        /// Sets [`service_id`](super::BookTicketRequest::service_id).
         pub fn service_id(mut self, value: impl Into<String>) -> Self {
             self.service_id = Some(value.into());
             self
         }
-        /// Service group containing that service, as given by the branch tree.
-        ///
-        /// JSON: `groupOfServiceId`, required.
-        ///
-        /// Example: `"7c1f9a3b2d"`
+        /// Sets [`group_of_service_id`](super::BookTicketRequest::group_of_service_id).
         pub fn group_of_service_id(mut self, value: impl Into<String>) -> Self {
             self.group_of_service_id = Some(value.into());
             self
         }
-        /// Appointment time taken from the slots operation, in UTC with a trailing `Z` and in the future. Omit it for a walk-in ticket.
-        ///
-        /// Constraints: matches `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`.
-        ///
-        /// JSON: `time`, optional.
-        ///
-        /// Example: `"2026-07-01T09:30:00.000Z"`
+        /// Sets [`time`](super::BookTicketRequest::time).
         pub fn time(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
             self.time = Some(value);
             self
         }
-        /// Internal identifier of an existing customer. For appointments give either this or `customerExternalId`, not both.
-        ///
-        /// Constraints: at least 32 characters, at most 32 characters, matches `^[0-9a-fA-F]{32}$`.
-        ///
-        /// JSON: `customerId`, optional.
-        ///
-        /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
+        /// Sets [`customer_id`](super::BookTicketRequest::customer_id).
         pub fn customer_id(mut self, value: impl Into<String>) -> Self {
             self.customer_id = Some(value.into());
             self
         }
-        /// Your identifier of an existing customer. For appointments give either this or `customerId`, not both.
-        ///
-        /// JSON: `customerExternalId`, optional.
-        ///
-        /// Example: `"crm-7741"`
+        /// Sets [`customer_external_id`](super::BookTicketRequest::customer_external_id).
         pub fn customer_external_id(mut self, value: impl Into<String>) -> Self {
             self.customer_external_id = Some(value.into());
             self
         }
-        /// Free-form booking options passed along with the ticket.
-        ///
-        /// JSON: `options`, optional.
-        ///
-        /// Example: `{"accountType":"savings"}`
+        /// Sets [`options`](super::BookTicketRequest::options).
         pub fn options(mut self, value: serde_json::Map<String, serde_json::Value>) -> Self {
             self.options = Some(value);
             self
         }
-        /// Geographic position of the customer at booking time.
-        ///
-        /// JSON: `location`, optional.
+        /// Sets [`location`](super::BookTicketRequest::location).
         pub fn location(mut self, value: super::BookTicketRequestLocation) -> Self {
             self.location = Some(value);
             self
@@ -1678,33 +1588,17 @@ pub mod builders {
 
     #[cfg(feature = "tickets")]
     impl ChangeTimeRequestBuilder {
-        /// New appointment time, in UTC with a trailing `Z`.
-        ///
-        /// Constraints: matches `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`.
-        ///
-        /// JSON: `time`, required.
-        ///
-        /// Example: `"2026-07-02T13:00:00.000Z"`
+        /// Sets [`time`](super::ChangeTimeRequest::time).
         pub fn time(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
             self.time = Some(value);
             self
         }
-        /// Internal identifier of the customer; give either this or `customerExternalId`.
-        ///
-        /// Constraints: at least 32 characters, at most 32 characters, matches `^[0-9a-fA-F]{32}$`.
-        ///
-        /// JSON: `customerId`, optional.
-        ///
-        /// Example: `"9f2c8b7a4e1d6c3f0a5b8e2d7c4f1a9b"`
+        /// Sets [`customer_id`](super::ChangeTimeRequest::customer_id).
         pub fn customer_id(mut self, value: impl Into<String>) -> Self {
             self.customer_id = Some(value.into());
             self
         }
-        /// Your identifier of the customer; give either this or `customerId`.
-        ///
-        /// JSON: `customerExternalId`, optional.
-        ///
-        /// Example: `"crm-7741"`
+        /// Sets [`customer_external_id`](super::ChangeTimeRequest::customer_external_id).
         pub fn customer_external_id(mut self, value: impl Into<String>) -> Self {
             self.customer_external_id = Some(value.into());
             self
